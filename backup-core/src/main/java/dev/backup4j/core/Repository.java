@@ -1,0 +1,654 @@
+package dev.backup4j.core;
+
+import dev.backup4j.core.backend.Backend;
+import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backend.FileInfo;
+import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.chunker.Chunker;
+import dev.backup4j.core.chunker.Polynomial;
+import dev.backup4j.core.common.CorruptDataException;
+import dev.backup4j.core.common.Id;
+import dev.backup4j.core.common.NoSuchSnapshotException;
+import dev.backup4j.core.common.RepositoryException;
+import dev.backup4j.core.common.RepositoryExistsException;
+import dev.backup4j.core.common.RepositoryNotFoundException;
+import dev.backup4j.core.common.UnsupportedFormatException;
+import dev.backup4j.core.common.WrongPasswordException;
+import dev.backup4j.core.compress.Zstd;
+import dev.backup4j.core.crypto.KdfParams;
+import dev.backup4j.core.crypto.KeyFile;
+import dev.backup4j.core.crypto.MasterKey;
+import dev.backup4j.core.index.Index;
+import dev.backup4j.core.index.IndexFile;
+import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.pack.PackWriter;
+import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.snapshot.Snapshot;
+import dev.backup4j.core.snapshot.Tree;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open restic repository (format version 1 or 2; new ones are version 2): the entry point for backups, restores
+ * and maintenance.
+ *
+ * <pre>{@code
+ * try (Repository repo = Repository.at(Backends.local(Path.of("/srv/repo"))).password(pw).init()) {
+ *     BackupResult r = repo.backup().path(Path.of("/var/www/lms")).tag("nightly").run();
+ *     repo.restore("latest").target(Path.of("/tmp/restore")).run();
+ * }
+ * }</pre>
+ *
+ * <p>Writes follow restic's ordering: packs, then the index file that lists them, then the snapshot that references
+ * them, so a crash at any point leaves a repository that {@code restic check} accepts (at worst with packs no index
+ * lists). Blob saving is thread-safe.
+ */
+public final class Repository implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
+    /** restic's default target pack size. */
+    public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
+
+    private final Backend backend;
+    private final MasterKey key;
+    private final Id keyId;
+    private final RepositoryConfig config;
+    private final Index index;
+    private final Clock clock;
+    private final Chunker chunker;
+    private final Opener options;
+
+    private final Object packLock = new Object();
+    private final Map<BlobType, PackWriter> openPacks = new EnumMap<>(BlobType.class);
+    private final Set<Index.BlobKey> inOpenPacks = new HashSet<>();
+    private final Map<Id, List<PackedBlob>> unindexed = new LinkedHashMap<>();
+    private final Stats stats = new Stats();
+
+    private Repository(Backend backend, MasterKey key, Id keyId, RepositoryConfig config, Index index, Opener options) {
+        this.backend = backend;
+        this.key = key;
+        this.keyId = keyId;
+        this.config = config;
+        this.index = index;
+        this.clock = options.clock;
+        this.chunker = Chunker.of(config.chunkerPolynomial());
+        this.options = options;
+    }
+
+    /** Starts opening or creating the repository stored in {@code backend}. */
+    public static Opener at(Backend backend) {
+        return new Opener(Objects.requireNonNull(backend, "backend"));
+    }
+
+    /** Options for opening or creating a repository. Set each option once; then {@link #open()} or {@link #init()}. */
+    public static final class Opener {
+        private final Backend backend;
+        private char[] password;
+        private Clock clock = Clock.systemDefaultZone();
+        private KdfParams kdf;
+        private int packSize = DEFAULT_PACK_SIZE;
+        private Compression compression = Compression.AUTO;
+        private String hostname;
+        private String username;
+        private final Set<String> set = new HashSet<>();
+
+        private Opener(Backend backend) {
+            this.backend = backend;
+        }
+
+        private void once(String option) {
+            if (!set.add(option)) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /** The repository password (required). The array is copied. */
+        public Opener password(char[] password) {
+            once("password");
+            this.password = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
+
+        /** The repository password (required). */
+        public Opener password(String password) {
+            return password(Objects.requireNonNull(password, "password").toCharArray());
+        }
+
+        /** The clock for snapshot times, key creation times and lock ages (default: the system clock). */
+        public Opener clock(Clock clock) {
+            once("clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** scrypt parameters for key files this repository writes (default {@link KdfParams#defaults()}). */
+        public Opener kdf(KdfParams kdf) {
+            once("kdf");
+            this.kdf = Objects.requireNonNull(kdf, "kdf");
+            return this;
+        }
+
+        /**
+         * Target pack size in bytes (default 16 MiB, as restic).
+         *
+         * @throws IllegalArgumentException outside 64 KiB to 128 MiB
+         */
+        public Opener packSize(int bytes) {
+            once("packSize");
+            if (bytes < 64 * 1024 || bytes > 128 * 1024 * 1024) {
+                throw new IllegalArgumentException("pack size must be between 64 KiB and 128 MiB, got " + bytes);
+            }
+            this.packSize = bytes;
+            return this;
+        }
+
+        /** Blob compression (default {@link Compression#AUTO}). */
+        public Opener compression(Compression compression) {
+            once("compression");
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** The host name recorded in snapshots and key files (default: this machine's). */
+        public Opener hostname(String hostname) {
+            once("hostname");
+            this.hostname = Objects.requireNonNull(hostname, "hostname");
+            return this;
+        }
+
+        /** The user name recorded in snapshots and key files (default: the {@code user.name} property). */
+        public Opener username(String username) {
+            once("username");
+            this.username = Objects.requireNonNull(username, "username");
+            return this;
+        }
+
+        private void defaults() {
+            if (password == null) {
+                throw new IllegalStateException("a password is required: call password(...) first");
+            }
+            if (kdf == null) {
+                kdf = KdfParams.defaults();
+            }
+            if (hostname == null) {
+                hostname = localHostname();
+            }
+            if (username == null) {
+                username = System.getProperty("user.name", "");
+            }
+        }
+
+        /**
+         * Creates a new format-2 repository with one key for the password.
+         *
+         * @throws RepositoryExistsException if the location already holds a config file
+         */
+        public Repository init() throws IOException {
+            defaults();
+            if (backend.exists(Handle.CONFIG)) {
+                throw new RepositoryExistsException("a repository already exists at " + backend.location());
+            }
+            Backends.createLayout(backend);
+            MasterKey master = MasterKey.random();
+            byte[] rid = new byte[32];
+            new SecureRandom().nextBytes(rid);
+            RepositoryConfig config = new RepositoryConfig(2, HexFormat.of().formatHex(rid),
+                    Polynomial.randomIrreducible());
+            Id keyId = writeKey(backend, master, password, kdf, OffsetDateTime.now(clock), username, hostname);
+            backend.write(Handle.CONFIG, master.seal(config.toJson()));
+            LOG.info("created repository {} at {}", config.id().substring(0, 10), backend.location());
+            return new Repository(backend, master, keyId, config, new Index(), this);
+        }
+
+        /**
+         * Opens an existing repository and loads its index.
+         *
+         * @throws RepositoryNotFoundException if there is no config file
+         * @throws WrongPasswordException if no key file opens with the password
+         * @throws UnsupportedFormatException if the format version is not 1 or 2
+         * @throws CorruptDataException if the config or an index file is damaged
+         */
+        public Repository open() throws IOException {
+            defaults();
+            if (!backend.exists(Handle.CONFIG)) {
+                throw new RepositoryNotFoundException("no repository at " + backend.location()
+                        + " (no config file); create one with init");
+            }
+            MasterKey master = null;
+            Id keyId = null;
+            List<FileInfo> keys = backend.list(FileType.KEY);
+            keys.sort(Comparator.comparing(FileInfo::name));
+            for (FileInfo k : keys) {
+                Handle h = new Handle(FileType.KEY, k.name());
+                KeyFile kf;
+                try {
+                    kf = KeyFile.parse(backend.readAll(h), h.toString());
+                } catch (CorruptDataException | UnsupportedFormatException e) {
+                    LOG.warn("skipping unreadable key file {}: {}", h, e.getMessage());
+                    continue;
+                }
+                try {
+                    master = kf.open(password);
+                    keyId = Id.parse(k.name());
+                    break;
+                } catch (WrongPasswordException e) {
+                    // try the next key
+                }
+            }
+            if (master == null) {
+                throw new WrongPasswordException("wrong password or no key found for " + backend.location());
+            }
+            byte[] sealedConfig = backend.readAll(Handle.CONFIG);
+            byte[] configJson;
+            try {
+                configJson = master.open(sealedConfig);
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException("config: " + e.getMessage(), e);
+            }
+            RepositoryConfig config = RepositoryConfig.parse(configJson);
+            Repository repo = new Repository(backend, master, keyId, config, new Index(), this);
+            repo.loadIndex();
+            return repo;
+        }
+    }
+
+    private static String localHostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static Id writeKey(Backend backend, MasterKey master, char[] password, KdfParams kdf,
+            OffsetDateTime created, String username, String hostname) throws IOException {
+        byte[] json = KeyFile.create(master, password, kdf, created, username, hostname).toJson();
+        Id id = Id.hash(json);
+        backend.write(Handle.of(FileType.KEY, id), json);
+        return id;
+    }
+
+    private void loadIndex() throws IOException {
+        for (FileInfo f : backend.list(FileType.INDEX)) {
+            Handle h = new Handle(FileType.INDEX, f.name());
+            index.addAll(IndexFile.parse(loadJson(h), h.toString()));
+        }
+    }
+
+    // ---- accessors
+
+    /** The storage. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The config. */
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    /** The index of all blobs (including those written in this session). */
+    public Index index() {
+        return index;
+    }
+
+    /** The clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The chunker for this repository's polynomial. */
+    public Chunker chunker() {
+        return chunker;
+    }
+
+    /** The host name recorded in new snapshots by default. */
+    public String hostname() {
+        return options.hostname;
+    }
+
+    /** The user name recorded in new snapshots by default. */
+    public String username() {
+        return options.username;
+    }
+
+    /** Counters of what this session stored. */
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Counters of blobs stored by this repository instance. Thread-safe. */
+    public static final class Stats {
+        private final java.util.concurrent.atomic.AtomicLong blobsAdded = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong bytesAdded = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong bytesStored = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Blobs that were new to the repository. */
+        public long blobsAdded() {
+            return blobsAdded.get();
+        }
+
+        /** Plaintext bytes of the new blobs. */
+        public long bytesAdded() {
+            return bytesAdded.get();
+        }
+
+        /** Bytes of the new blobs as stored (compressed and sealed). */
+        public long bytesStored() {
+            return bytesStored.get();
+        }
+    }
+
+    // ---- metadata files
+
+    /** Seals JSON as restic stores metadata (compressed in format 2) and writes it; returns the file's id. */
+    public Id saveJson(FileType type, byte[] json) throws IOException {
+        if (type == FileType.CONFIG || type == FileType.KEY || type == FileType.PACK) {
+            throw new IllegalArgumentException(type + " files are not written through saveJson");
+        }
+        byte[] plain = config.version() >= 2 ? Zstd.packUnpacked(json) : json;
+        byte[] sealed = key.seal(plain);
+        Id id = Id.hash(sealed);
+        backend.write(Handle.of(type, id), sealed);
+        return id;
+    }
+
+    /**
+     * Reads, verifies (name = SHA-256 of the content) and decrypts a metadata file; returns its JSON.
+     *
+     * @throws CorruptDataException if the file is damaged
+     */
+    public byte[] loadJson(Handle h) throws IOException {
+        byte[] sealed = backend.readAll(h);
+        if (Id.isValid(h.name()) && !Id.hash(sealed).toString().equals(h.name())) {
+            throw new CorruptDataException(h + ": content does not match its name (damaged file)");
+        }
+        try {
+            return Zstd.unpackUnpacked(key.open(sealed));
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(h + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- blobs
+
+    /**
+     * Stores a blob unless the repository already has it; returns its id (SHA-256 of the plaintext).
+     * The blob lands in an open pack; it is durable after {@link #flush()}.
+     */
+    public Id saveBlob(BlobType type, byte[] data, int off, int len) throws IOException {
+        Id id = Id.hash(data, off, len);
+        saveBlob(type, id, data, off, len);
+        return id;
+    }
+
+    /** Stores a blob whose id the caller computed; returns true if it was new. */
+    public boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
+        Index.BlobKey k = new Index.BlobKey(type, id);
+        synchronized (packLock) {
+            if (index.has(type, id) || inOpenPacks.contains(k)) {
+                return false;
+            }
+            inOpenPacks.add(k);
+        }
+        byte[] plain = data;
+        int poff = off;
+        int plen = len;
+        int uncompressed = 0;
+        if (config.version() >= 2 && (type == BlobType.TREE || options.compression != Compression.OFF)) {
+            byte[] z = Zstd.compress(data, off, len, options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
+            if (z.length < len) {
+                plain = z;
+                poff = 0;
+                plen = z.length;
+                uncompressed = len;
+            }
+        }
+        byte[] sealed = key.seal(plain, poff, plen);
+        PackWriter.Pack full = null;
+        synchronized (packLock) {
+            PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, options.packSize + 1024 * 1024));
+            w.add(type, id, sealed, uncompressed);
+            if (w.size() >= options.packSize) {
+                openPacks.remove(type);
+                full = w.finish();
+            }
+        }
+        stats.blobsAdded.incrementAndGet();
+        stats.bytesAdded.addAndGet(len);
+        stats.bytesStored.addAndGet(sealed.length);
+        if (full != null) {
+            upload(full);
+        }
+        return true;
+    }
+
+    private void upload(PackWriter.Pack pack) throws IOException {
+        backend.write(Handle.of(FileType.PACK, pack.id()), pack.bytes());
+        synchronized (packLock) {
+            index.addPack(pack.id(), pack.blobs());
+            unindexed.put(pack.id(), pack.blobs());
+            for (PackedBlob b : pack.blobs()) {
+                inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
+            }
+        }
+        LOG.debug("uploaded pack {} ({} blobs, {} bytes)", pack.id().shortString(), pack.blobs().size(),
+                pack.bytes().length);
+    }
+
+    /**
+     * Writes the open packs, then one index file listing every pack written since the last flush. After it returns,
+     * every saved blob is durable and findable by restic.
+     */
+    public void flush() throws IOException {
+        List<PackWriter.Pack> toUpload = new ArrayList<>();
+        synchronized (packLock) {
+            for (PackWriter w : openPacks.values()) {
+                if (w.count() > 0) {
+                    toUpload.add(w.finish());
+                }
+            }
+            openPacks.clear();
+        }
+        for (PackWriter.Pack p : toUpload) {
+            upload(p);
+        }
+        Map<Id, List<PackedBlob>> packs;
+        synchronized (packLock) {
+            if (unindexed.isEmpty()) {
+                return;
+            }
+            packs = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson());
+    }
+
+    /**
+     * Loads a blob's plaintext and checks its hash.
+     *
+     * @throws CorruptDataException if the blob is not indexed, or its pack is damaged
+     */
+    public byte[] loadBlob(BlobType type, Id id) throws IOException {
+        Index.Location loc = index.find(type, id).orElseThrow(
+                () -> new CorruptDataException(type.json() + " blob " + id + " is not in the index"));
+        PackedBlob b = loc.blob();
+        Handle h = Handle.of(FileType.PACK, loc.pack());
+        byte[] sealed = backend.read(h, b.offset(), b.length());
+        return decodeBlob(sealed, b, h);
+    }
+
+    /** Decrypts, decompresses and verifies one sealed blob read from pack {@code h}. */
+    public byte[] decodeBlob(byte[] sealed, PackedBlob b, Handle h) throws CorruptDataException {
+        byte[] plain;
+        try {
+            plain = key.open(sealed);
+            if (b.compressed()) {
+                plain = Zstd.decompress(plain, b.uncompressedLength());
+            }
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": " + e.getMessage(), e);
+        }
+        if (!Id.hash(plain).equals(b.id())) {
+            throw new CorruptDataException(h + ": blob " + b.id().shortString() + " does not match its hash");
+        }
+        return plain;
+    }
+
+    /** Loads and parses a tree blob. */
+    public Tree loadTree(Id id) throws IOException {
+        return Tree.parse(loadBlob(BlobType.TREE, id), "tree " + id.shortString());
+    }
+
+    /** Stores a tree blob; returns its id. */
+    public Id saveTree(Tree tree) throws IOException {
+        byte[] json = tree.toJson();
+        return saveBlob(BlobType.TREE, json, 0, json.length);
+    }
+
+    // ---- snapshots
+
+    /** Stores a snapshot file (after {@link #flush()} has made its blobs durable); returns it with its id. */
+    public Snapshot saveSnapshot(Snapshot s) throws IOException {
+        return s.withId(saveJson(FileType.SNAPSHOT, s.toJson()));
+    }
+
+    /** All snapshots, oldest first. */
+    public List<Snapshot> snapshots() throws IOException {
+        List<Snapshot> out = new ArrayList<>();
+        for (FileInfo f : backend.list(FileType.SNAPSHOT)) {
+            Handle h = new Handle(FileType.SNAPSHOT, f.name());
+            out.add(Snapshot.parse(loadJson(h), Id.parse(f.name()), h.toString()));
+        }
+        out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.requireId()));
+        return out;
+    }
+
+    /**
+     * Finds a snapshot by full id, unique id prefix, or {@code latest}.
+     *
+     * @throws NoSuchSnapshotException if none or several match
+     */
+    public Snapshot snapshot(String selector) throws IOException {
+        Objects.requireNonNull(selector, "selector");
+        List<Snapshot> all = snapshots();
+        if (selector.equals("latest")) {
+            if (all.isEmpty()) {
+                throw new NoSuchSnapshotException("the repository has no snapshots");
+            }
+            return all.get(all.size() - 1);
+        }
+        String s = selector.toLowerCase(java.util.Locale.ROOT);
+        List<Snapshot> matches = all.stream().filter(x -> x.requireId().toString().startsWith(s)).toList();
+        if (matches.isEmpty() || s.isEmpty()) {
+            throw new NoSuchSnapshotException("no snapshot matches '" + selector + "'");
+        }
+        if (matches.size() > 1) {
+            throw new NoSuchSnapshotException("'" + selector + "' matches " + matches.size()
+                    + " snapshots; give more digits");
+        }
+        return matches.get(0);
+    }
+
+    // ---- keys
+
+    /** The key files, marking the one in use. */
+    public List<KeyInfo> keys() throws IOException {
+        List<KeyInfo> out = new ArrayList<>();
+        for (FileInfo f : backend.list(FileType.KEY)) {
+            Handle h = new Handle(FileType.KEY, f.name());
+            KeyFile kf = KeyFile.parse(backend.readAll(h), h.toString());
+            Id id = Id.parse(f.name());
+            out.add(new KeyInfo(id, id.equals(keyId), kf.username(), kf.hostname(), kf.created()));
+        }
+        out.sort(Comparator.comparing(KeyInfo::created).thenComparing(KeyInfo::id));
+        return out;
+    }
+
+    /** Adds a key file for another password; returns its id. */
+    public Id addKey(char[] password) throws IOException {
+        return writeKey(backend, key, password, options.kdf, OffsetDateTime.now(clock), options.username,
+                options.hostname);
+    }
+
+    /**
+     * Removes a key file.
+     *
+     * @throws IllegalArgumentException for the key in use (change the password instead) or an unknown key
+     */
+    public void removeKey(Id id) throws IOException {
+        if (id.equals(keyId)) {
+            throw new IllegalArgumentException("refusing to remove the key in use; open with another key first");
+        }
+        Handle h = Handle.of(FileType.KEY, id);
+        if (!backend.exists(h)) {
+            throw new IllegalArgumentException("no key " + id.shortString());
+        }
+        backend.delete(h);
+    }
+
+    /** Writes a key file for the new password, then removes the one in use; returns the new key's id. */
+    public Id changePassword(char[] newPassword) throws IOException {
+        Id id = addKey(newPassword);
+        backend.delete(Handle.of(FileType.KEY, keyId));
+        return id;
+    }
+
+    /** The id of the key file this repository was opened with. */
+    public Id currentKey() {
+        return keyId;
+    }
+
+    // ---- operations
+
+    /** Starts a backup into this repository. */
+    public BackupCommand backup() {
+        return new BackupCommand(this);
+    }
+
+    /** Starts a restore of the snapshot chosen by {@code selector} (id, unique prefix, or {@code latest}). */
+    public RestoreCommand restore(String selector) {
+        return new RestoreCommand(this, Objects.requireNonNull(selector, "selector"));
+    }
+
+    /** Flushes what is pending and closes the backend. */
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            Arrays.fill(options.password, '\0');
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Repository[" + backend.location() + ", version " + config.version() + "]";
+    }
+
+    static RepositoryException wrap(String message, IOException e) {
+        return new RepositoryException(message + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.backup4j.core.backend;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Factories for the built-in {@link Backend}s.
+ *
+ * <pre>{@code
+ * Backend disk = Backends.local(Path.of("/srv/backups/repo"));
+ * Backend ram = Backends.inMemory();
+ * }</pre>
+ */
+public final class Backends {
+    private Backends() {
+    }
+
+    /**
+     * A repository in a local directory, in restic's default layout. The directory need not exist yet: it is
+     * created by {@link #createLayout(Backend)} (which {@code Repository.init} calls).
+     */
+    public static Backend local(Path root) {
+        return new LocalBackend(Objects.requireNonNull(root, "root"));
+    }
+
+    /** A repository held in memory, for tests and simulations. */
+    public static Backend inMemory() {
+        return new MemoryBackend();
+    }
+
+    /**
+     * Prepares an empty location for a new repository (for a directory: the folders of restic's layout, including
+     * {@code data/00} to {@code data/ff}). Backends without folders need nothing.
+     */
+    public static void createLayout(Backend backend) throws IOException {
+        if (backend instanceof LayoutAware aware) {
+            aware.createLayout();
+        }
+    }
+
+    /** Implemented by backends that have folders to create before the first write. */
+    public interface LayoutAware {
+        /** Creates the folders of restic's default layout. */
+        void createLayout() throws IOException;
+    }
+}

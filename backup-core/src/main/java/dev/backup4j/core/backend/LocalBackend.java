@@ -1,0 +1,202 @@
+package dev.backup4j.core.backend;
+
+import dev.backup4j.core.common.Id;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** A repository in a local directory, in restic's default layout. Reached through {@link Backends#local}. */
+final class LocalBackend implements Backend, Backends.LayoutAware {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Path root;
+
+    LocalBackend(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    @Override
+    public void createLayout() throws IOException {
+        mkdirs(root);
+        for (FileType t : FileType.values()) {
+            if (t != FileType.CONFIG) {
+                mkdirs(root.resolve(t.folder()));
+            }
+        }
+        for (int i = 0; i < 256; i++) {
+            mkdirs(root.resolve("data").resolve(String.format("%02x", i)));
+        }
+    }
+
+    private static void mkdirs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            trySetPermissions(dir, "rwx------");
+        }
+    }
+
+    private Path path(Handle h) {
+        return root.resolve(h.relativePath());
+    }
+
+    @Override
+    public List<FileInfo> list(FileType type) throws IOException {
+        List<FileInfo> out = new ArrayList<>();
+        if (type == FileType.CONFIG) {
+            Path p = root.resolve("config");
+            if (Files.isRegularFile(p)) {
+                out.add(new FileInfo("config", Files.size(p)));
+            }
+            return out;
+        }
+        Path dir = root.resolve(type.folder());
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        if (type == FileType.PACK) {
+            try (DirectoryStream<Path> subdirs = Files.newDirectoryStream(dir)) {
+                for (Path sub : subdirs) {
+                    if (Files.isDirectory(sub)) {
+                        listFiles(sub, out);
+                    }
+                }
+            }
+        } else {
+            listFiles(dir, out);
+        }
+        return out;
+    }
+
+    private static void listFiles(Path dir, List<FileInfo> out) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                // Only complete files carry a valid id as name; "<id>-tmp-<rand>" are writes in progress.
+                if (Id.isValid(name)) {
+                    try {
+                        out.add(new FileInfo(name, Files.size(f)));
+                    } catch (NoSuchFileException deletedMeanwhile) {
+                        // a concurrent delete; the file is simply not there any more
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public long size(Handle handle) throws IOException {
+        return Files.size(path(handle));
+    }
+
+    @Override
+    public byte[] read(Handle handle, long offset, int length) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset);
+        }
+        try (FileChannel ch = FileChannel.open(path(handle), StandardOpenOption.READ)) {
+            long size = ch.size();
+            long n = length < 0 ? size - offset : length;
+            if (offset + n > size || n < 0) {
+                throw new EOFException(handle + ": read of " + n + " bytes at " + offset + " is past the end ("
+                        + size + " bytes)");
+            }
+            if (n > Integer.MAX_VALUE - 16) {
+                throw new IOException(handle + ": file too large to read at once (" + n + " bytes)");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) n);
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos);
+                if (r < 0) {
+                    throw new EOFException(handle + ": file shrank while reading");
+                }
+                pos += r;
+            }
+            return buf.array();
+        }
+    }
+
+    @Override
+    public void write(Handle handle, byte[] data) throws IOException {
+        Path target = path(handle);
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        byte[] rnd = new byte[6];
+        RANDOM.nextBytes(rnd);
+        Path tmp = dir.resolve(handle.name() + "-tmp-" + HexFormat.of().formatHex(rnd));
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            trySetPermissions(tmp, "r--------");
+            try {
+                // A hard link fails if the target exists, so a concurrent writer of the same name cannot be clobbered.
+                Files.createLink(target, tmp);
+                Files.delete(tmp);
+            } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+                if (e instanceof FileAlreadyExistsException) {
+                    throw e;
+                }
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            done = true;
+            fsyncDir(dir);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Not every file system lets a directory be opened for fsync; the rename is still atomic.
+        }
+    }
+
+    private static void trySetPermissions(Path p, String perms) {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Some file systems refuse chmod; restic ignores this too.
+        }
+    }
+
+    @Override
+    public void delete(Handle handle) throws IOException {
+        Files.delete(path(handle));
+    }
+
+    @Override
+    public String toString() {
+        return "LocalBackend[" + root + "]";
+    }
+}

@@ -1,0 +1,201 @@
+package dev.backup4j.core.crypto;
+
+import dev.backup4j.core.common.CorruptDataException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.macs.Poly1305;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * The keys that protect a repository: a 32-byte AES-256 key for encryption and a Poly1305-AES key (16-byte AES-128
+ * key {@code k} and 16-byte {@code r}) for authentication, as in restic's design.
+ *
+ * <p>{@link #seal} produces {@code IV(16) || AES-256-CTR(plaintext) || MAC(16)} where the MAC is Poly1305-AES over
+ * the ciphertext with the IV as nonce; {@link #open} verifies the MAC before decrypting. Instances are immutable
+ * and thread-safe. {@link #toString()} reveals nothing.
+ */
+public final class MasterKey {
+    /** Bytes added to a plaintext by {@link #seal}: IV and MAC. */
+    public static final int OVERHEAD = 32;
+    private static final int IV = 16;
+    private static final int MAC = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] encryptionKey;
+    private final byte[] macK;
+    private final byte[] macR;
+    private final SecretKeySpec aesKey;
+    private final SecretKeySpec macAesKey;
+    private final ThreadLocal<Cipher> ctr;
+    private final ThreadLocal<Cipher> ecb;
+    private final ThreadLocal<Poly1305> poly = ThreadLocal.withInitial(Poly1305::new);
+
+    /**
+     * Makes a key from its parts.
+     *
+     * @throws IllegalArgumentException unless the lengths are 32, 16 and 16 bytes
+     */
+    public MasterKey(byte[] encryptionKey, byte[] macK, byte[] macR) {
+        if (encryptionKey.length != 32 || macK.length != 16 || macR.length != 16) {
+            throw new IllegalArgumentException("master key parts must be 32, 16 and 16 bytes");
+        }
+        this.encryptionKey = encryptionKey.clone();
+        this.macK = macK.clone();
+        this.macR = macR.clone();
+        this.aesKey = new SecretKeySpec(this.encryptionKey, "AES");
+        this.macAesKey = new SecretKeySpec(this.macK, "AES");
+        this.ctr = ThreadLocal.withInitial(() -> cipher("AES/CTR/NoPadding"));
+        this.ecb = ThreadLocal.withInitial(() -> {
+            Cipher c = cipher("AES/ECB/NoPadding");
+            try {
+                c.init(Cipher.ENCRYPT_MODE, macAesKey);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            return c;
+        });
+    }
+
+    /** A new key from a strong random source. */
+    public static MasterKey random() {
+        byte[] e = new byte[32];
+        byte[] k = new byte[16];
+        byte[] r = new byte[16];
+        RANDOM.nextBytes(e);
+        RANDOM.nextBytes(k);
+        RANDOM.nextBytes(r);
+        return new MasterKey(e, k, r);
+    }
+
+    /**
+     * A key from 64 bytes of key-derivation output: the AES key, then the MAC key as {@code k || r}.
+     */
+    static MasterKey fromDerived(byte[] derived) {
+        return new MasterKey(Arrays.copyOfRange(derived, 0, 32), Arrays.copyOfRange(derived, 32, 48),
+                Arrays.copyOfRange(derived, 48, 64));
+    }
+
+    byte[] encryptionKey() {
+        return encryptionKey.clone();
+    }
+
+    byte[] macK() {
+        return macK.clone();
+    }
+
+    byte[] macR() {
+        return macR.clone();
+    }
+
+    private static Cipher cipher(String name) {
+        try {
+            return Cipher.getInstance(name);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK always has " + name, e);
+        }
+    }
+
+    /** Encrypts and authenticates {@code plaintext} with a fresh random IV. */
+    public byte[] seal(byte[] plaintext) {
+        return seal(plaintext, 0, plaintext.length);
+    }
+
+    /** Encrypts and authenticates {@code len} bytes of {@code plaintext} from {@code off}. */
+    public byte[] seal(byte[] plaintext, int off, int len) {
+        byte[] out = new byte[len + OVERHEAD];
+        byte[] iv = new byte[IV];
+        do {
+            RANDOM.nextBytes(iv);
+        } while (isZero(iv)); // restic rejects an all-zero nonce
+        System.arraycopy(iv, 0, out, 0, IV);
+        try {
+            Cipher c = ctr.get();
+            c.init(Cipher.ENCRYPT_MODE, aesKey, new IvParameterSpec(iv));
+            int n = c.doFinal(plaintext, off, len, out, IV);
+            if (n != len) {
+                throw new IllegalStateException("CTR produced " + n + " bytes for " + len);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CTR failed", e);
+        }
+        mac(iv, out, IV, len, out, IV + len);
+        return out;
+    }
+
+    /**
+     * Verifies and decrypts a sealed message.
+     *
+     * @throws CorruptDataException if the message is too short or its MAC does not verify (wrong key or damaged data)
+     */
+    public byte[] open(byte[] sealed) throws CorruptDataException {
+        return open(sealed, 0, sealed.length);
+    }
+
+    /** Verifies and decrypts {@code len} bytes of {@code buf} from {@code off}. */
+    public byte[] open(byte[] buf, int off, int len) throws CorruptDataException {
+        if (len < OVERHEAD) {
+            throw new CorruptDataException("ciphertext too short (" + len + " bytes)");
+        }
+        byte[] iv = Arrays.copyOfRange(buf, off, off + IV);
+        int ctLen = len - OVERHEAD;
+        byte[] expected = new byte[MAC];
+        mac(iv, buf, off + IV, ctLen, expected, 0);
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, off + IV + ctLen, off + len))) {
+            throw new CorruptDataException("ciphertext verification failed");
+        }
+        byte[] plain = new byte[ctLen];
+        try {
+            Cipher c = ctr.get();
+            c.init(Cipher.DECRYPT_MODE, aesKey, new IvParameterSpec(iv));
+            c.doFinal(buf, off + IV, ctLen, plain, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CTR failed", e);
+        }
+        return plain;
+    }
+
+    private void mac(byte[] nonce, byte[] msg, int off, int len, byte[] out, int outOff) {
+        byte[] key = new byte[32];
+        System.arraycopy(macR, 0, key, 0, 16); // Bouncy Castle clamps r as Poly1305 requires, as restic masks it
+        try {
+            ecb.get().doFinal(nonce, 0, 16, key, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES failed", e);
+        }
+        Poly1305 p = poly.get();
+        p.init(new KeyParameter(key));
+        p.update(msg, off, len);
+        p.doFinal(out, outOff);
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MasterKey m && MessageDigest.isEqual(encryptionKey, m.encryptionKey)
+                && MessageDigest.isEqual(macK, m.macK) && MessageDigest.isEqual(macR, m.macR);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(encryptionKey));
+    }
+
+    @Override
+    public String toString() {
+        return "MasterKey[redacted]";
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * restic's cryptography: {@link dev.backup4j.core.crypto.MasterKey} seals every file and blob as
+ * {@code IV || AES-256-CTR(plaintext) || Poly1305-AES(ciphertext)}, and {@link dev.backup4j.core.crypto.KeyFile}
+ * stores the master key encrypted under a password through scrypt. JDK AES (hardware-accelerated) does the
+ * encryption; Bouncy Castle provides Poly1305 and scrypt, which the JDK lacks.
+ */
+package dev.backup4j.core.crypto;

@@ -1,0 +1,35 @@
+package dev.backup4j.core.snapshot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * One entry offered by a {@link SnapshotSource}: its metadata, and its children (a directory) or its content (a file).
+ *
+ * <p>Implementations may be lazy: {@link #children()} and {@link #open()} are called at most once each, in the order
+ * the engine walks the tree. An {@link IOException} from either is recorded against this entry's path in the backup
+ * report (the snapshot is then marked incomplete) and the walk goes on.
+ */
+public interface SourceEntry {
+
+    /**
+     * The entry's metadata as a node without content or subtree: name, type, mode, times, owner, inode, size
+     * (of a file) and link target (of a symlink). The engine fills in content and subtree.
+     */
+    Node metadata();
+
+    /** A directory's entries, in any order; never called for other types. */
+    List<SourceEntry> children() throws IOException;
+
+    /** Opens a file's content for reading; never called for other types. The engine closes the stream. */
+    InputStream open() throws IOException;
+
+    /**
+     * Present if the entry could not be read at all (e.g. permission denied on its metadata): the engine records
+     * the error against {@code metadata().name()} and leaves the entry out of the snapshot.
+     */
+    default java.util.Optional<IOException> error() {
+        return java.util.Optional.empty();
+    }
+}
