@@ -495,7 +495,15 @@ public final class Repository implements Closeable {
                 () -> new CorruptDataException(type.json() + " blob " + id + " is not in the index"));
         PackedBlob b = loc.blob();
         Handle h = Handle.of(FileType.PACK, loc.pack());
-        byte[] sealed = backend.read(h, b.offset(), b.length());
+        byte[] sealed;
+        try {
+            sealed = backend.read(h, b.offset(), b.length());
+        } catch (java.io.EOFException e) {
+            throw new CorruptDataException(h + ": pack is truncated (blob " + b.id().shortString() + " at "
+                    + b.offset() + " is past its end)", e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CorruptDataException(h + ": pack is missing (blob " + b.id().shortString() + ")", e);
+        }
         return decodeBlob(sealed, b, h);
     }
 

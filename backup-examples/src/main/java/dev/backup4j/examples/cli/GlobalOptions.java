@@ -1,0 +1,77 @@
+package dev.backup4j.examples.cli;
+
+import dev.backup4j.core.Repository;
+import dev.backup4j.core.backend.Backend;
+import dev.backup4j.core.backend.Backends;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Options every command accepts, before or after its name (as restic's global flags). */
+final class GlobalOptions {
+    @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "REPOSITORY",
+            description = "Repository location: a directory (default: $BACKUP_REPOSITORY).")
+    String repo;
+
+    @Option(names = {"-p", "--password-file"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Read the repository password from FILE (default: $BACKUP_PASSWORD).")
+    Path passwordFile;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of text.")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean verbose;
+
+    String repoLocation(BackupCli cli) {
+        String r = repo != null ? repo : cli.env.get("BACKUP_REPOSITORY");
+        if (r == null || r.isBlank()) {
+            throw new CliException("no repository given: use --repo DIR or set BACKUP_REPOSITORY");
+        }
+        return r;
+    }
+
+    Backend backend(BackupCli cli) {
+        String r = repoLocation(cli);
+        if (r.startsWith("sftp:") || r.startsWith("sftp://")) {
+            return SftpSupport.backend(r, cli);
+        }
+        return Backends.local(Path.of(r));
+    }
+
+    char[] password(BackupCli cli) throws IOException {
+        if (passwordFile != null) {
+            String s = Files.readString(passwordFile, StandardCharsets.UTF_8);
+            // like restic: the first line of the file is the password
+            int nl = s.indexOf('\n');
+            return (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "").toCharArray();
+        }
+        String env = cli.env.get("BACKUP_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        if (System.console() != null) {
+            char[] pw = System.console().readPassword("enter password for repository: ");
+            if (pw != null) {
+                return pw;
+            }
+        }
+        throw new CliException("no password given: set BACKUP_PASSWORD or use --password-file FILE");
+    }
+
+    Repository.Opener opener(BackupCli cli) throws IOException {
+        Repository.Opener o = Repository.at(backend(cli)).password(password(cli));
+        String host = cli.env.get("BACKUP_HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            o.hostname(host);
+        }
+        return o;
+    }
+
+    Repository open(BackupCli cli) throws IOException {
+        return opener(cli).open();
+    }
+}

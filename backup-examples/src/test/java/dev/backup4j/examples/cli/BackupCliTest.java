@@ -1,0 +1,145 @@
+package dev.backup4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backup4j.core.testing.Restic;
+import dev.backup4j.core.testing.TreeDigest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupCliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private final Map<String, String> env = new HashMap<>(Map.of("BACKUP_PASSWORD", "cli-secret"));
+
+    Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BackupCli.run(new BackupCli(env), args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path sample() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/sub"));
+        Files.writeString(src.resolve("a.txt"), "alpha\n", StandardCharsets.UTF_8);
+        Files.writeString(src.getParent().resolve("b.log"), "log\n".repeat(1000), StandardCharsets.UTF_8);
+        Files.write(src.getParent().resolve("skip.tmp"), new byte[] {1});
+        return src.getParent();
+    }
+
+    @Test
+    void initBackupSnapshotsRestore() throws Exception {
+        Path src = sample();
+        String repo = tmp.resolve("repo").toString();
+        Run init = cli("--repo", repo, "init");
+        assertEquals(0, init.code(), init.err());
+        assertTrue(init.out().startsWith("created restic repository "), init.out());
+
+        Run b = cli("backup", "--repo", repo, "--tag", "a,b", "--tag", "c", "--host", "h1", "--time",
+                "2023-01-31 23:30:00", "--exclude", "*.tmp", "--json", src.toString());
+        assertEquals(0, b.code(), b.err());
+        JsonNode summary = new ObjectMapper().readTree(b.out());
+        assertEquals(64, summary.get("snapshot_id").asText().length());
+        assertEquals(2, summary.get("total_files_processed").asInt(), "skip.tmp is excluded");
+        assertTrue(summary.get("total_bytes_processed").asLong() > 4000);
+
+        Run s = cli("--repo", repo, "snapshots", "--json");
+        assertEquals(0, s.code(), s.err());
+        JsonNode arr = new ObjectMapper().readTree(s.out());
+        assertEquals(1, arr.size());
+        JsonNode snap = arr.get(0);
+        assertEquals(summary.get("snapshot_id").asText(), snap.get("id").asText());
+        assertEquals("h1", snap.get("hostname").asText());
+        assertEquals("[\"a\",\"b\",\"c\"]", snap.get("tags").toString());
+        assertEquals("[\"" + src + "\"]", snap.get("paths").toString());
+        assertEquals(java.time.LocalDateTime.parse("2023-01-31T23:30:00"),
+                OffsetDateTime.parse(snap.get("time").asText()).atZoneSameInstant(java.time.ZoneId.systemDefault())
+                        .toLocalDateTime());
+
+        Run text = cli("--repo", repo, "snapshots");
+        assertTrue(text.out().contains(snap.get("short_id").asText()), text.out());
+
+        Path target = tmp.resolve("restore");
+        Run r = cli("--repo", repo, "restore", snap.get("short_id").asText(), "--target", target.toString());
+        assertEquals(0, r.code(), r.err());
+        Path restored = target.resolve(src.toString().substring(1));
+        Files.delete(src.resolve("skip.tmp"));
+        assertEquals(TreeDigest.of(src), TreeDigest.of(restored));
+
+        Path partial = tmp.resolve("partial");
+        assertEquals(0, cli("--repo", repo, "restore", "latest", "--target", partial.toString(), "--include",
+                "a.txt").code());
+        Path p = partial.resolve(src.toString().substring(1));
+        assertTrue(Files.exists(p.resolve("sub/a.txt")));
+        assertFalse(Files.exists(p.resolve("b.log")));
+    }
+
+    @Test
+    void errorsAreOneLineWithExitCodeOne() throws Exception {
+        String repo = tmp.resolve("repo").toString();
+        Run none = cli("--repo", repo, "snapshots");
+        assertEquals(1, none.code());
+        assertOneLine(none.err(), "no repository at");
+
+        assertEquals(0, cli("--repo", repo, "init").code());
+        env.put("BACKUP_PASSWORD", "wrong");
+        Run wrong = cli("--repo", repo, "snapshots");
+        assertEquals(1, wrong.code());
+        assertOneLine(wrong.err(), "wrong password");
+
+        env.remove("BACKUP_PASSWORD");
+        Path pwFile = tmp.resolve("pw");
+        Files.writeString(pwFile, "cli-secret\n", StandardCharsets.UTF_8);
+        Run viaFile = cli("--repo", repo, "--password-file", pwFile.toString(), "snapshots", "--json");
+        assertEquals(0, viaFile.code(), viaFile.err());
+        assertEquals("[]", viaFile.out().trim());
+
+        Run noPw = cli("--repo", repo, "snapshots");
+        assertEquals(1, noPw.code());
+        assertOneLine(noPw.err(), "no password");
+
+        env.put("BACKUP_PASSWORD", "cli-secret");
+        Run unknown = cli("--repo", repo, "restore", "abcdef12", "--target", tmp.resolve("t").toString());
+        assertEquals(1, unknown.code());
+        assertOneLine(unknown.err(), "no snapshot matches");
+
+        Run missing = cli("--repo", repo, "backup", tmp.resolve("does-not-exist").toString());
+        assertEquals(1, missing.code());
+        assertOneLine(missing.err(), "no such file");
+
+        Run usage = cli("--repo", repo, "frobnicate");
+        assertEquals(1, usage.code());
+    }
+
+    private static void assertOneLine(String err, String contains) {
+        assertTrue(err.startsWith("Fatal: "), err);
+        assertTrue(err.contains(contains), err);
+        assertEquals(1, err.strip().lines().count(), "one line: " + err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void demoRunsTheMainJobAndResticAgrees() throws Exception {
+        Path dir = tmp.resolve("demo");
+        Run d = cli("demo", dir.toString());
+        assertEquals(0, d.code(), d.out() + d.err());
+        assertTrue(d.out().contains("entries identical"), d.out());
+        Restic.on(dir.resolve("repo"), DemoCommand.PASSWORD).run("check", "--read-data").ok();
+    }
+}
