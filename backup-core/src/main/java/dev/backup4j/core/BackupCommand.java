@@ -1,8 +1,8 @@
 package dev.backup4j.core;
 
-import dev.backup4j.core.chunker.ChunkStream;
 import dev.backup4j.core.common.Id;
-import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.common.NoSuchSnapshotException;
+import dev.backup4j.core.snapshot.LocalSourceOptions;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.PathFilter;
@@ -12,8 +12,13 @@ import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.snapshot.SourceEntry;
 import dev.backup4j.core.snapshot.Tree;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,19 +30,32 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures and runs one backup: sources, host, tags, time. Obtained from {@link Repository#backup()};
- * {@link #run()} may be called once.
+ * Configures and runs one backup: sources, exclusions, host, tags, time, parent. Obtained from
+ * {@link Repository#backup()}; {@link #run()} may be called once.
+ *
+ * <p>Incremental by default: the parent is the latest snapshot with the same host and paths (or the one given with
+ * {@link #parent(Id)}); a file whose size, modification time, change time and inode match the parent's is reused
+ * without being read. {@link #force()} reads everything again. Files are read, chunked, compressed and encrypted by
+ * {@link #workers(int)} threads each way, with memory bounded independently of the sources' size.
  *
  * <pre>{@code
  * BackupResult r = repo.backup()
  *         .path(Path.of("/var/www/lms"))
- *         .exclude("*.tmp")
- *         .source(SnapshotSources.stream("/db/lms.sql", dumpOpener, clock))
+ *         .localOptions(LocalSourceOptions.builder().exclude("*.tmp").excludeCaches().build())
+ *         .source(SnapshotSources.command("/db/lms.sql", List.of("pg_dump", "lms")))
  *         .tag("nightly")
+ *         .listener(status -> System.err.println(status.bytesDone()))
  *         .run();
  * }</pre>
  */
@@ -48,13 +66,28 @@ public final class BackupCommand {
     private final List<Path> paths = new ArrayList<>();
     private final List<SnapshotSource> sources = new ArrayList<>();
     private final List<String> excludes = new ArrayList<>();
+    private final List<String> includes = new ArrayList<>();
     private final Set<String> tags = new LinkedHashSet<>();
+    private LocalSourceOptions localOptions = LocalSourceOptions.defaults();
     private String host;
     private OffsetDateTime time;
+    private Id parent;
+    private boolean noParent;
+    private boolean force;
+    private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private BackupListener listener = BackupListener.NONE;
+    private long readLimit;
+    private final Set<String> set = new java.util.HashSet<>();
     private boolean ran;
 
     BackupCommand(Repository repo) {
         this.repo = repo;
+    }
+
+    private void once(String option) {
+        if (!set.add(option)) {
+            throw new IllegalStateException(option + " was already set");
+        }
     }
 
     /** Adds a local file or directory tree. */
@@ -63,15 +96,28 @@ public final class BackupCommand {
         return this;
     }
 
-    /** Adds any source (a stream, a remote tree, an application's own entries). */
+    /** Adds any source (a stream, a command's output, a remote tree, an application's own entries). */
     public BackupCommand source(SnapshotSource source) {
         sources.add(Objects.requireNonNull(source, "source"));
         return this;
     }
 
-    /** Leaves out local entries matching a glob (see {@link PathFilter} for the syntax). */
+    /** How local paths are read (marker files, caches, file systems, symlinks, their own excludes). */
+    public BackupCommand localOptions(LocalSourceOptions options) {
+        once("localOptions");
+        this.localOptions = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** Leaves out entries of every source matching a glob (see {@link PathFilter} for the syntax). */
     public BackupCommand exclude(String glob) {
         excludes.add(Objects.requireNonNull(glob, "glob"));
+        return this;
+    }
+
+    /** Keeps only entries matching a glob (and the directories leading to them); may be given several times. */
+    public BackupCommand include(String glob) {
+        includes.add(Objects.requireNonNull(glob, "glob"));
         return this;
     }
 
@@ -86,18 +132,14 @@ public final class BackupCommand {
 
     /** The host name recorded in the snapshot (default: the repository's). */
     public BackupCommand host(String host) {
-        if (this.host != null) {
-            throw new IllegalStateException("host was already set");
-        }
+        once("host");
         this.host = Objects.requireNonNull(host, "host");
         return this;
     }
 
     /** The snapshot's time (default: now on the repository's clock), like restic's {@code --time}. */
     public BackupCommand time(OffsetDateTime time) {
-        if (this.time != null) {
-            throw new IllegalStateException("time was already set");
-        }
+        once("time");
         this.time = Objects.requireNonNull(time, "time");
         return this;
     }
@@ -107,10 +149,60 @@ public final class BackupCommand {
         return time(OffsetDateTime.ofInstant(time, repo.clock().getZone()));
     }
 
+    /** Uses this snapshot as the parent instead of the latest one with the same host and paths. */
+    public BackupCommand parent(Id snapshot) {
+        once("parent");
+        this.parent = Objects.requireNonNull(snapshot, "snapshot");
+        return this;
+    }
+
+    /** Backs up without a parent: every file is read (but unchanged data is still stored only once). */
+    public BackupCommand force() {
+        once("force");
+        this.force = true;
+        return this;
+    }
+
+    /**
+     * Threads for reading and for processing chunks (default: the number of processors).
+     *
+     * @throws IllegalArgumentException unless 1 to 64
+     */
+    public BackupCommand workers(int n) {
+        once("workers");
+        if (n < 1 || n > 64) {
+            throw new IllegalArgumentException("workers must be 1 to 64, got " + n);
+        }
+        this.workers = n;
+        return this;
+    }
+
+    /** Receives progress and errors while the backup runs. */
+    public BackupCommand listener(BackupListener listener) {
+        once("listener");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Limits how fast sources are read, so that a backup does not starve a busy server's disks.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public BackupCommand limitReadBytesPerSecond(long bytesPerSecond) {
+        once("readLimit");
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("read limit must be positive");
+        }
+        this.readLimit = bytesPerSecond;
+        return this;
+    }
+
     /**
      * Reads the sources, stores new data, and saves the snapshot after its data and index are durable.
      *
      * @throws IllegalStateException if there is no source, or if called twice
+     * @throws dev.backup4j.core.snapshot.SourceFailedException if a source failed as a whole (no snapshot is saved)
      * @throws IOException if the repository cannot be written (unreadable source entries are reported instead)
      */
     public BackupResult run() throws IOException {
@@ -118,10 +210,16 @@ public final class BackupCommand {
             throw new IllegalStateException("a BackupCommand runs once; start another with repo.backup()");
         }
         ran = true;
-        PathFilter filter = PathFilter.of(excludes);
         List<SnapshotSource> all = new ArrayList<>();
+        LocalSourceOptions lo = localOptions;
+        if (!excludes.isEmpty()) {
+            List<String> merged = new ArrayList<>(lo.excludes().patterns());
+            merged.addAll(excludes);
+            lo = new LocalSourceOptions(PathFilter.of(merged), lo.excludeIfPresent(), lo.excludeCaches(),
+                    lo.oneFileSystem(), lo.followSymlinks());
+        }
         for (Path p : paths) {
-            all.add(SnapshotSources.directory(p, filter));
+            all.add(SnapshotSources.directory(p, lo));
         }
         all.addAll(sources);
         if (all.isEmpty()) {
@@ -129,33 +227,116 @@ public final class BackupCommand {
         }
         Instant start = repo.clock().instant();
         OffsetDateTime snapTime = time != null ? time : OffsetDateTime.ofInstant(start, repo.clock().getZone());
-        long blobs0 = repo.stats().blobsAdded();
-        long added0 = repo.stats().bytesAdded();
-        long stored0 = repo.stats().bytesStored();
-
-        Walk walk = new Walk(snapTime);
-        VirtualDir root = new VirtualDir("", "");
+        String hostname = host != null ? host : repo.hostname();
         List<String> snapshotPaths = new ArrayList<>();
+        VirtualDir root = new VirtualDir("", "");
         for (SnapshotSource s : all) {
             String p = SnapshotSources.normalize(s.path());
             snapshotPaths.add(p);
             root.insert(p, s);
         }
-        Id rootTree = walk.saveVirtual(root);
-        repo.flush();
-        Snapshot snap = new Snapshot(Optional.empty(), snapTime, rootTree, Optional.empty(), snapshotPaths,
-                host != null ? host : repo.hostname(), repo.username(), 0, 0, List.copyOf(tags), excludes,
-                Optional.empty());
-        snap = repo.saveSnapshot(snap);
-        Duration d = Duration.between(start, repo.clock().instant());
-        LOG.info("snapshot {} saved: {} files, {} bytes read, {} errors", snap.requireId().shortString(), walk.files,
-                walk.bytesRead, walk.errors.size());
-        return new BackupResult(snap, walk.files, walk.dirs, walk.others, walk.bytesRead,
-                repo.stats().blobsAdded() - blobs0, repo.stats().bytesAdded() - added0,
-                repo.stats().bytesStored() - stored0, d, walk.errors);
+        Optional<Snapshot> parentSnap = findParent(hostname, snapshotPaths);
+        parentSnap.ifPresent(ps -> LOG.info("using parent snapshot {}", ps.requireId().shortString()));
+
+        long blobs0 = repo.stats().blobsAdded();
+        long added0 = repo.stats().bytesAdded();
+        long stored0 = repo.stats().bytesStored();
+        PathFilter genericExcludes = PathFilter.of(excludes);
+        Scan scan = new Scan(paths, lo);
+        try (Archiver a = new Archiver(repo, workers, genericExcludes, PathFilter.of(includes), force, listener,
+                readLimit)) {
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "backup-status");
+                t.setDaemon(true);
+                return t;
+            });
+            scan.start();
+            ticker.scheduleAtFixedRate(() -> listener.onStatus(status(a, scan, start)), 1, 1, TimeUnit.SECONDS);
+            Id rootTree;
+            try {
+                Optional<Node> parentRoot = parentSnap.map(ps -> Node.builder("", NodeType.DIR).subtree(ps.tree())
+                        .build());
+                rootTree = saveVirtual(a, root, parentRoot, snapTime).join()
+                        .orElseThrow(() -> new IllegalStateException("root tree missing"));
+            } catch (CompletionException e) {
+                throw unwrap(a.fatal().orElse(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("backup interrupted");
+            } finally {
+                ticker.shutdownNow();
+                scan.stop();
+            }
+            if (a.fatal().isPresent()) {
+                throw unwrap(a.fatal().get());
+            }
+            repo.flush();
+            List<BackupResult.BackupError> errs = new ArrayList<>(a.errors);
+            Snapshot snap = new Snapshot(Optional.empty(), snapTime, rootTree,
+                    parentSnap.map(Snapshot::requireId), snapshotPaths, hostname, repo.username(), 0, 0,
+                    List.copyOf(tags), mergedExcludes(lo), Optional.empty(), errs.size());
+            snap = repo.saveSnapshot(snap);
+            listener.onStatus(status(a, scan, start));
+            Duration d = Duration.between(start, repo.clock().instant());
+            LOG.info("snapshot {} saved: {} files ({} unchanged), {} bytes read, {} errors",
+                    snap.requireId().shortString(), a.filesDone.get(), a.filesUnmodified.get(), a.bytesRead.get(),
+                    errs.size());
+            return new BackupResult(snap, a.filesNew.get(), a.filesChanged.get(), a.filesUnmodified.get(),
+                    a.dirsNew.get(), a.dirsChanged.get(), a.dirsUnmodified.get(), a.others.get(), a.bytesRead.get(),
+                    a.bytesProcessed.get(), repo.stats().blobsAdded() - blobs0, repo.stats().bytesAdded() - added0,
+                    repo.stats().bytesStored() - stored0, d, errs);
+        }
     }
 
-    /** A directory above the sources' roots, made of path elements. */
+    private static List<String> mergedExcludes(LocalSourceOptions lo) {
+        return lo.excludes().patterns();
+    }
+
+    private static IOException unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof UncheckedIOException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new IOException(t);
+    }
+
+    private BackupStatus status(Archiver a, Scan scan, Instant start) {
+        return new BackupStatus(a.filesDone.get(), a.bytesProcessed.get(), scan.files.get(), scan.bytes.get(),
+                scan.done.get(), List.copyOf(a.current), a.errors.size(),
+                Duration.between(start, repo.clock().instant()));
+    }
+
+    private Optional<Snapshot> findParent(String hostname, List<String> snapshotPaths) throws IOException {
+        if (force) {
+            return Optional.empty();
+        }
+        if (parent != null) {
+            List<Snapshot> match = repo.snapshots().stream().filter(s -> s.requireId().equals(parent)).toList();
+            if (match.isEmpty()) {
+                throw new NoSuchSnapshotException("parent snapshot " + parent.shortString() + " not found");
+            }
+            return Optional.of(match.get(0));
+        }
+        Set<String> want = new java.util.TreeSet<>(snapshotPaths);
+        Snapshot best = null;
+        for (Snapshot s : repo.snapshots()) {
+            if (s.hostname().equals(hostname) && new java.util.TreeSet<>(s.paths()).equals(want)
+                    && (best == null || !s.instant().isBefore(best.instant()))) {
+                best = s;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Directories above the sources' roots, made of path elements. */
     private static final class VirtualDir {
         final String name;
         final String path;
@@ -188,166 +369,102 @@ public final class BackupCommand {
         }
     }
 
-    private final class Walk {
-        final OffsetDateTime snapTime;
-        long files;
-        long dirs;
-        long others;
-        long bytesRead;
-        final List<BackupResult.BackupError> errors = new ArrayList<>();
-
-        Walk(OffsetDateTime snapTime) {
-            this.snapTime = snapTime;
+    private CompletableFuture<Optional<Id>> saveVirtual(Archiver a, VirtualDir d, Optional<Node> parentDir,
+            OffsetDateTime snapTime) throws InterruptedException {
+        Map<String, Node> old = a.parentEntries(parentDir);
+        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>();
+        for (VirtualDir sub : d.dirs.values()) {
+            Node meta = sub.anySource.ancestor(sub.path, sub.name)
+                    .filter(n -> n.type() == NodeType.DIR)
+                    .orElseGet(() -> Node.builder(sub.name, NodeType.DIR).unixMode(0755).mtime(snapTime)
+                            .atime(snapTime).ctime(snapTime).build());
+            children.add(saveVirtual(a, sub, Optional.ofNullable(old.get(sub.name)), snapTime)
+                    .thenApply(id -> Optional.of(meta.toBuilder().subtree(id.orElseThrow()).size(0)
+                            .content(List.of()).build())));
         }
-
-        Id saveVirtual(VirtualDir d) throws IOException {
+        for (Map.Entry<String, SnapshotSource> e : d.leaves.entrySet()) {
+            String p = d.path + "/" + e.getKey();
+            SourceEntry rootEntry;
+            try {
+                rootEntry = e.getValue().root();
+            } catch (dev.backup4j.core.snapshot.SourceFailedException ex) {
+                return CompletableFuture.failedFuture(ex);
+            } catch (IOException ex) {
+                a.error(p, ex);
+                continue;
+            }
+            children.add(a.archive(rootEntry, p, e.getKey(), Optional.ofNullable(old.get(e.getKey()))));
+        }
+        return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Node> nodes = new ArrayList<>();
-            for (VirtualDir sub : d.dirs.values()) {
-                Id subtree = saveVirtual(sub);
-                Node meta = sub.anySource.ancestor(sub.path, sub.name)
-                        .filter(n -> n.type() == NodeType.DIR)
-                        .orElseGet(() -> Node.builder(sub.name, NodeType.DIR).unixMode(0755).mtime(snapTime)
-                                .atime(snapTime).ctime(snapTime).build());
-                nodes.add(meta.toBuilder().subtree(subtree).size(0).content(List.of()).build());
-                dirs++;
+            for (CompletableFuture<Optional<Node>> f : children) {
+                f.join().ifPresent(nodes::add);
             }
-            for (Map.Entry<String, SnapshotSource> e : d.leaves.entrySet()) {
-                String p = d.path + "/" + e.getKey();
-                SourceEntry rootEntry;
+            try {
+                return Optional.of(repo.saveTree(new Tree(nodes)));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+    }
+
+    /** Counts what local paths hold, in the background, so progress can show totals and an ETA. */
+    private static final class Scan {
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicBoolean done = new AtomicBoolean();
+        private final List<Path> paths;
+        private final LocalSourceOptions options;
+        private volatile boolean stopped;
+        private Thread thread;
+
+        Scan(List<Path> paths, LocalSourceOptions options) {
+            this.paths = paths;
+            this.options = options;
+        }
+
+        void start() {
+            thread = new Thread(this::scan, "backup-scan");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        private void scan() {
+            for (Path root : paths) {
                 try {
-                    rootEntry = e.getValue().root();
-                } catch (IOException ex) {
-                    error(p, ex);
-                    continue;
-                }
-                archive(rootEntry, p, e.getKey()).ifPresent(nodes::add);
-            }
-            return repo.saveTree(new Tree(nodes));
-        }
-
-        private void error(String path, Exception e) {
-            String msg = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            if (e instanceof java.nio.file.AccessDeniedException) {
-                msg = "permission denied";
-            } else if (e instanceof java.nio.file.NoSuchFileException) {
-                msg = "no such file (vanished during the backup?)";
-            }
-            LOG.warn("cannot back up {}: {}", path, msg);
-            errors.add(new BackupResult.BackupError(path, msg));
-        }
-
-        Optional<Node> archive(SourceEntry e, String path, String name) throws IOException {
-            if (e.error().isPresent()) {
-                error(path, e.error().get());
-                return Optional.empty();
-            }
-            Node meta = e.metadata();
-            if (!meta.name().equals(name)) {
-                meta = rename(meta, name);
-            }
-            switch (meta.type()) {
-                case DIR -> {
-                    List<Node> children = new ArrayList<>();
-                    List<SourceEntry> entries;
-                    try {
-                        entries = e.children();
-                    } catch (IOException ex) {
-                        error(path, ex);
-                        entries = List.of();
-                    }
-                    Set<String> seen = new java.util.HashSet<>();
-                    for (SourceEntry c : entries) {
-                        String cn = c.metadata().name();
-                        if (!validName(cn) || !seen.add(cn)) {
-                            error(path + "/" + cn, new IOException("invalid or duplicate entry name"));
-                            continue;
+                    Files.walkFileTree(root.toAbsolutePath().normalize(), new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                            if (stopped) {
+                                return FileVisitResult.TERMINATE;
+                            }
+                            return options.excludes().matches(dir.toString()) ? FileVisitResult.SKIP_SUBTREE
+                                    : FileVisitResult.CONTINUE;
                         }
-                        archive(c, path + "/" + cn, cn).ifPresent(children::add);
-                    }
-                    Id subtree = repo.saveTree(new Tree(children));
-                    dirs++;
-                    return Optional.of(meta.toBuilder().subtree(subtree).size(0).content(List.of()).build());
-                }
-                case FILE -> {
-                    List<Id> content = new ArrayList<>();
-                    long size = 0;
-                    InputStream raw;
-                    try {
-                        raw = e.open();
-                    } catch (IOException ex) {
-                        error(path, ex);
-                        return Optional.empty();
-                    }
-                    try (ChunkStream chunks = repo.chunker().split(new SourceInput(raw))) {
-                        for (int n; (n = chunks.next()) >= 0; ) {
-                            content.add(repo.saveBlob(BlobType.DATA, chunks.buffer(), 0, n));
-                            size += n;
+
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile() && !options.excludes().matches(file.toString())) {
+                                files.incrementAndGet();
+                                bytes.addAndGet(attrs.size());
+                            }
+                            return stopped ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
                         }
-                    } catch (SourceReadException ex) {
-                        error(path, (Exception) ex.getCause());
-                        return Optional.empty();
-                    }
-                    bytesRead += size;
-                    files++;
-                    return Optional.of(meta.toBuilder().content(content).size(size).build());
-                }
-                default -> {
-                    others++;
-                    return Optional.of(meta.toBuilder().content(List.of()).build());
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+                } catch (IOException ignored) {
+                    // the backup itself reports unreadable entries
                 }
             }
-        }
-
-        private Node rename(Node meta, String name) {
-            Node.Builder b = Node.builder(name, meta.type());
-            Node n = meta;
-            b.mode(n.mode()).mtime(n.mtime()).atime(n.atime()).ctime(n.ctime()).owner(n.uid(), n.gid())
-                    .ownerNames(n.user(), n.group()).inode(n.inode(), n.deviceId(), n.links()).size(n.size())
-                    .linkTarget(n.linkTarget()).device(n.device());
-            return b.build();
-        }
-    }
-
-    /** A failure of the source, as opposed to one of the repository. */
-    private static final class SourceReadException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SourceReadException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** Tags the source's read failures so they are reported, while repository failures abort the backup. */
-    private static final class SourceInput extends java.io.FilterInputStream {
-        SourceInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw new SourceReadException(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw new SourceReadException(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } catch (IOException e) {
-                throw new SourceReadException(e);
-            }
+            done.set(true);
         }
     }
 

@@ -104,6 +104,7 @@ public final class Repository implements Closeable {
         private Clock clock = Clock.systemDefaultZone();
         private KdfParams kdf;
         private int packSize = DEFAULT_PACK_SIZE;
+        private int indexEveryPacks = 8;
         private Compression compression = Compression.AUTO;
         private String hostname;
         private String username;
@@ -156,6 +157,21 @@ public final class Repository implements Closeable {
                 throw new IllegalArgumentException("pack size must be between 64 KiB and 128 MiB, got " + bytes);
             }
             this.packSize = bytes;
+            return this;
+        }
+
+        /**
+         * Writes an index file after this many packs (default 8), so an interrupted backup, started again, finds the
+         * packs it already uploaded instead of uploading them again.
+         *
+         * @throws IllegalArgumentException unless at least 1
+         */
+        public Opener indexEveryPacks(int packs) {
+            once("indexEveryPacks");
+            if (packs < 1) {
+                throw new IllegalArgumentException("indexEveryPacks must be at least 1");
+            }
+            this.indexEveryPacks = packs;
             return this;
         }
 
@@ -343,6 +359,20 @@ public final class Repository implements Closeable {
         private final java.util.concurrent.atomic.AtomicLong blobsAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesStored = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong dataBlobsAdded =
+                new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong dataBytesAdded =
+                new java.util.concurrent.atomic.AtomicLong();
+
+        /** Data blobs (file content) that were new to the repository. */
+        public long dataBlobsAdded() {
+            return dataBlobsAdded.get();
+        }
+
+        /** Plaintext bytes of the new data blobs. */
+        public long dataBytesAdded() {
+            return dataBytesAdded.get();
+        }
 
         /** Blobs that were new to the repository. */
         public long blobsAdded() {
@@ -437,6 +467,10 @@ public final class Repository implements Closeable {
         }
         stats.blobsAdded.incrementAndGet();
         stats.bytesAdded.addAndGet(len);
+        if (type == BlobType.DATA) {
+            stats.dataBlobsAdded.incrementAndGet();
+            stats.dataBytesAdded.addAndGet(len);
+        }
         stats.bytesStored.addAndGet(sealed.length);
         if (full != null) {
             upload(full);
@@ -446,15 +480,34 @@ public final class Repository implements Closeable {
 
     private void upload(PackWriter.Pack pack) throws IOException {
         backend.write(Handle.of(FileType.PACK, pack.id()), pack.bytes());
+        Map<Id, List<PackedBlob>> toIndex = null;
         synchronized (packLock) {
             index.addPack(pack.id(), pack.blobs());
             unindexed.put(pack.id(), pack.blobs());
             for (PackedBlob b : pack.blobs()) {
                 inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
             }
+            if (unindexed.size() >= options.indexEveryPacks) {
+                toIndex = new LinkedHashMap<>(unindexed);
+                unindexed.clear();
+            }
         }
         LOG.debug("uploaded pack {} ({} blobs, {} bytes)", pack.id().shortString(), pack.blobs().size(),
                 pack.bytes().length);
+        if (toIndex != null) {
+            writeIndex(toIndex);
+        }
+    }
+
+    private void writeIndex(Map<Id, List<PackedBlob>> packs) throws IOException {
+        try {
+            saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson());
+        } catch (IOException e) {
+            synchronized (packLock) {
+                unindexed.putAll(packs); // try again at the next flush
+            }
+            throw e;
+        }
     }
 
     /**
@@ -482,7 +535,7 @@ public final class Repository implements Closeable {
             packs = new LinkedHashMap<>(unindexed);
             unindexed.clear();
         }
-        saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson());
+        writeIndex(packs);
     }
 
     /**
@@ -626,6 +679,47 @@ public final class Repository implements Closeable {
     /** The id of the key file this repository was opened with. */
     public Id currentKey() {
         return keyId;
+    }
+
+    // ---- maintenance support
+    // Used by dev.backup4j.core.maintenance (check, prune, copy, locks); they expose no key material.
+
+    /** The target pack size in bytes this repository writes; prune repacks to it. */
+    public int packSize() {
+        return options.packSize;
+    }
+
+    /**
+     * A fresh pack writer whose header is sealed with this repository's key. Blobs added must be sealed with the
+     * same key (e.g. bytes read from one of this repository's packs). The caller uploads the finished pack and lists
+     * it in an index file; used by prune to repack blobs without decrypting them.
+     */
+    public PackWriter newPackWriter() {
+        return new PackWriter(key, options.packSize + 1024 * 1024);
+    }
+
+    /**
+     * Reads, authenticates and parses the header of pack {@code pack}, which is {@code size} bytes long.
+     *
+     * @throws CorruptDataException if the header is damaged or lists blobs outside the pack
+     */
+    public List<PackedBlob> readPackHeader(Id pack, long size) throws IOException {
+        return dev.backup4j.core.pack.PackReader.readHeader(backend, pack, size, key);
+    }
+
+    /**
+     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them.
+     *
+     * @throws IllegalStateException if blobs saved in this session are not flushed yet
+     */
+    public void reloadIndex() throws IOException {
+        synchronized (packLock) {
+            if (!unindexed.isEmpty() || !inOpenPacks.isEmpty()) {
+                throw new IllegalStateException("call flush() before reloading the index");
+            }
+            index.clear();
+        }
+        loadIndex();
     }
 
     // ---- operations

@@ -30,6 +30,36 @@ public final class Backends {
     }
 
     /**
+     * Limits the average rate at which {@code backend} is written (restic's {@code --limit-upload}), so a nightly
+     * backup leaves bandwidth for the users of the server. Reads are not limited.
+     *
+     * @throws IllegalArgumentException unless {@code bytesPerSecond} is positive
+     */
+    public static Backend limitUpload(Backend backend, long bytesPerSecond) {
+        Objects.requireNonNull(backend, "backend");
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("upload limit must be positive, got " + bytesPerSecond);
+        }
+        Backend limited = new RateLimitedBackend(backend, bytesPerSecond);
+        return backend instanceof LayoutAware aware ? new LayoutAwareLimited(limited, aware) : limited;
+    }
+
+    /** Keeps a limited backend able to create its layout. */
+    private static final class LayoutAwareLimited extends ForwardingBackend implements LayoutAware {
+        private final LayoutAware layout;
+
+        LayoutAwareLimited(Backend delegate, LayoutAware layout) {
+            super(delegate);
+            this.layout = layout;
+        }
+
+        @Override
+        public void createLayout() throws IOException {
+            layout.createLayout();
+        }
+    }
+
+    /**
      * Prepares an empty location for a new repository (for a directory: the folders of restic's layout, including
      * {@code data/00} to {@code data/ff}). Backends without folders need nothing.
      */

@@ -64,6 +64,12 @@ public final class Index {
         return blobs.keySet().stream().filter(k -> k.type() == type).count();
     }
 
+    /** Forgets every entry (before reloading the index files). */
+    public void clear() {
+        blobs.clear();
+        packs.clear();
+    }
+
     /** All blob locations. */
     public Collection<Location> locations() {
         return List.copyOf(blobs.values());

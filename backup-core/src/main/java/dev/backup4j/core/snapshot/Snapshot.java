@@ -26,10 +26,24 @@ import java.util.Optional;
  * @param tags the tags
  * @param excludes the exclude patterns used
  * @param original for a copied snapshot, the id of the snapshot it was copied from
+ * @param errors number of entries the backup could not read and left out; 0 for a complete snapshot. Stored as our
+ *     one JSON extension, {@code "backup4j":{"incomplete":true,"errors":N}}, which restic ignores.
  */
 public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<Id> parent, List<String> paths,
         String hostname, String username, long uid, long gid, List<String> tags, List<String> excludes,
-        Optional<Id> original) {
+        Optional<Id> original, long errors) {
+
+    /** A complete snapshot (no read errors). */
+    public Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<Id> parent, List<String> paths,
+            String hostname, String username, long uid, long gid, List<String> tags, List<String> excludes,
+            Optional<Id> original) {
+        this(id, time, tree, parent, paths, hostname, username, uid, gid, tags, excludes, original, 0);
+    }
+
+    /** True if the backup left out entries it could not read. */
+    public boolean incomplete() {
+        return errors > 0;
+    }
 
     /** Checks and copies the fields. */
     public Snapshot {
@@ -53,7 +67,7 @@ public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<I
     /** This snapshot with its id set. */
     public Snapshot withId(Id newId) {
         return new Snapshot(Optional.of(newId), time, tree, parent, paths, hostname, username, uid, gid, tags,
-                excludes, original);
+                excludes, original, errors);
     }
 
     /** The id, for a saved snapshot. */
@@ -104,6 +118,12 @@ public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<I
             if (original.isPresent()) {
                 g.writeStringField("original", original.get().toString());
             }
+            if (errors > 0) {
+                g.writeObjectFieldStart("backup4j");
+                g.writeBooleanField("incomplete", true);
+                g.writeNumberField("errors", errors);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         });
     }
@@ -119,7 +139,8 @@ public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<I
             return new Snapshot(Optional.of(id), Json.parseTime(Json.text(n, "time", what), what),
                     Id.parse(Json.text(n, "tree", what)), optId(n, "parent"), strings(n, "paths"),
                     Json.optText(n, "hostname"), Json.optText(n, "username"), Json.optLong(n, "uid"),
-                    Json.optLong(n, "gid"), strings(n, "tags"), strings(n, "excludes"), optId(n, "original"));
+                    Json.optLong(n, "gid"), strings(n, "tags"), strings(n, "excludes"), optId(n, "original"),
+                    n.path("backup4j").path("errors").asLong(0));
         } catch (IllegalArgumentException e) {
             throw new CorruptDataException(what + ": invalid snapshot: " + e.getMessage(), e);
         }

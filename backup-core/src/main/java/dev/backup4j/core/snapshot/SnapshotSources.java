@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.nio.file.LinkOption;
 
 /**
  * Factories for the built-in {@link SnapshotSource}s.
@@ -32,7 +34,13 @@ public final class SnapshotSources {
 
     /** A local file or directory tree without the entries {@code excludes} matches. */
     public static SnapshotSource directory(Path path, PathFilter excludes) {
-        return new DirectorySource(path.toAbsolutePath().normalize(), Objects.requireNonNull(excludes, "excludes"),
+        return directory(path, new LocalSourceOptions(Objects.requireNonNull(excludes, "excludes"), List.of(),
+                false, false, false));
+    }
+
+    /** A local file or directory tree read with the given options, times in the system zone. */
+    public static SnapshotSource directory(Path path, LocalSourceOptions options) {
+        return new DirectorySource(path.toAbsolutePath().normalize(), Objects.requireNonNull(options, "options"),
                 ZoneId.systemDefault());
     }
 
@@ -83,6 +91,19 @@ public final class SnapshotSources {
     }
 
     /**
+     * One file at {@code path} holding the standard output of a command run on this machine (e.g.
+     * {@code pg_dump lms}), like restic's {@code --stdin-from-command}. If the command exits non-zero, the backup
+     * fails with a {@link SourceFailedException} carrying the end of its standard error, and no snapshot is saved.
+     */
+    public static SnapshotSource command(String path, List<String> command, Clock clock) {
+        List<String> cmd = List.copyOf(command);
+        if (cmd.isEmpty()) {
+            throw new IllegalArgumentException("no command given");
+        }
+        return stream(path, () -> CommandStream.start(cmd), clock);
+    }
+
+    /**
      * Checks and normalizes a snapshot path: absolute, '/'-separated, no empty, '.' or '..' elements.
      *
      * @throws IllegalArgumentException otherwise
@@ -108,15 +129,17 @@ public final class SnapshotSources {
     /** A local directory tree. */
     static final class DirectorySource implements SnapshotSource {
         private final Path root;
-        private final PathFilter excludes;
+        private final LocalSourceOptions options;
         private final ZoneId zone;
+        private final Set<String> visitedDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private long rootDevice = -1;
 
-        DirectorySource(Path root, PathFilter excludes, ZoneId zone) {
+        DirectorySource(Path root, LocalSourceOptions options, ZoneId zone) {
             if (root.getParent() == null) {
                 throw new IllegalArgumentException("backing up the file system root is not supported: " + root);
             }
             this.root = root;
-            this.excludes = excludes;
+            this.options = options;
             this.zone = zone;
         }
 
@@ -125,9 +148,16 @@ public final class SnapshotSources {
             return root.toString().replace(java.io.File.separatorChar, '/');
         }
 
+        /** The options this source reads with. */
+        LocalSourceOptions options() {
+            return options;
+        }
+
         @Override
         public SourceEntry root() throws IOException {
-            return entry(root, path());
+            Node meta = stat(root, root.getFileName().toString());
+            rootDevice = meta.deviceId();
+            return entry(root, path(), meta);
         }
 
         @Override
@@ -139,8 +169,40 @@ public final class SnapshotSources {
             }
         }
 
-        private SourceEntry entry(Path p, String snapshotPath) throws IOException {
-            Node meta = LocalFiles.stat(p, p.getFileName().toString(), zone);
+        private Node stat(Path p, String name) throws IOException {
+            if (options.followSymlinks() && Files.isSymbolicLink(p)) {
+                Path real = p.toRealPath();
+                Node n = LocalFiles.stat(real, name, zone);
+                return n;
+            }
+            return LocalFiles.stat(p, name, zone);
+        }
+
+        private boolean skipDirectory(Path dir, Node meta) {
+            if (options.oneFileSystem() && rootDevice > 0 && meta.deviceId() != rootDevice) {
+                return true;
+            }
+            for (String marker : options.excludeIfPresent()) {
+                if (Files.exists(dir.resolve(marker), LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
+            if (options.excludeCaches()) {
+                Path tag = dir.resolve("CACHEDIR.TAG");
+                if (Files.isRegularFile(tag, LinkOption.NOFOLLOW_LINKS)) {
+                    try (InputStream in = Files.newInputStream(tag)) {
+                        byte[] head = in.readNBytes(LocalSourceOptions.CACHEDIR_SIGNATURE.length());
+                        return new String(head, java.nio.charset.StandardCharsets.US_ASCII)
+                                .equals(LocalSourceOptions.CACHEDIR_SIGNATURE);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private SourceEntry entry(Path p, String snapshotPath, Node meta) {
             return new SourceEntry() {
                 @Override
                 public Node metadata() {
@@ -149,18 +211,29 @@ public final class SnapshotSources {
 
                 @Override
                 public List<SourceEntry> children() throws IOException {
+                    if (options.followSymlinks() && meta.inode() != 0
+                            && !visitedDirs.add(meta.deviceId() + ":" + meta.inode())) {
+                        throw new IOException("symlink loop: directory already backed up under another path");
+                    }
                     List<SourceEntry> out = new ArrayList<>();
                     try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
                         for (Path c : ds) {
-                            String cp = snapshotPath + "/" + c.getFileName();
-                            if (excludes.matches(cp)) {
+                            String name = c.getFileName().toString();
+                            String cp = snapshotPath + "/" + name;
+                            if (options.excludes().matches(cp)) {
                                 continue;
                             }
+                            Node cm;
                             try {
-                                out.add(entry(c, cp));
+                                cm = stat(c, name);
                             } catch (IOException e) {
-                                out.add(failed(c.getFileName().toString(), e));
+                                out.add(failed(name, e));
+                                continue;
                             }
+                            if (cm.type() == NodeType.DIR && skipDirectory(c, cm)) {
+                                continue;
+                            }
+                            out.add(entry(c, cp, cm));
                         }
                     }
                     return out;

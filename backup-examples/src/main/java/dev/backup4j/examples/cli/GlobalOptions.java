@@ -63,7 +63,12 @@ final class GlobalOptions {
     }
 
     Repository.Opener opener(BackupCli cli) throws IOException {
-        Repository.Opener o = Repository.at(backend(cli)).password(password(cli));
+        return opener(cli, java.util.function.UnaryOperator.identity());
+    }
+
+    /** An opener whose backend is first wrapped by {@code decorate} (rate limits, ...). */
+    Repository.Opener opener(BackupCli cli, java.util.function.UnaryOperator<Backend> decorate) throws IOException {
+        Repository.Opener o = Repository.at(decorate.apply(backend(cli))).password(password(cli));
         String host = cli.env.get("BACKUP_HOSTNAME");
         if (host != null && !host.isBlank()) {
             o.hostname(host);

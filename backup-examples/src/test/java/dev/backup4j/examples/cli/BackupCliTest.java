@@ -54,7 +54,12 @@ class BackupCliTest {
         Run b = cli("backup", "--repo", repo, "--tag", "a,b", "--tag", "c", "--host", "h1", "--time",
                 "2023-01-31 23:30:00", "--exclude", "*.tmp", "--json", src.toString());
         assertEquals(0, b.code(), b.err());
-        JsonNode summary = new ObjectMapper().readTree(b.out());
+        String[] lines = b.out().strip().split("\n");
+        JsonNode summary = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertEquals("summary", summary.get("message_type").asText());
+        for (int i = 0; i < lines.length - 1; i++) {
+            assertEquals("status", new ObjectMapper().readTree(lines[i]).get("message_type").asText(), lines[i]);
+        }
         assertEquals(64, summary.get("snapshot_id").asText().length());
         assertEquals(2, summary.get("total_files_processed").asInt(), "skip.tmp is excluded");
         assertTrue(summary.get("total_bytes_processed").asLong() > 4000);
@@ -132,6 +137,35 @@ class BackupCliTest {
         assertTrue(err.contains(contains), err);
         assertEquals(1, err.strip().lines().count(), "one line: " + err);
         assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void stdinFromCommandAndIncrementalAndIncomplete() throws Exception {
+        Path src = sample();
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        Run dump = cli("--repo", repo, "backup", "--stdin-from-command", "--stdin-filename", "lms.sql", "--",
+                "sh", "-c", "echo 'INSERT INTO course VALUES (1);'");
+        assertEquals(0, dump.code(), dump.err());
+        Run failed = cli("--repo", repo, "backup", "--stdin-from-command", "--stdin-filename", "lms.sql", "--",
+                "sh", "-c", "echo 'pg_dump: connection refused' >&2; exit 2");
+        assertEquals(1, failed.code());
+        assertOneLine(failed.err(), "connection refused");
+        JsonNode snaps = new ObjectMapper().readTree(cli("--repo", repo, "snapshots", "--json").out());
+        assertEquals(1, snaps.size(), "the failed dump saved no snapshot");
+        assertEquals("[\"/lms.sql\"]", snaps.get(0).get("paths").toString());
+
+        assertEquals(0, cli("--repo", repo, "backup", "--json", src.toString()).code());
+        Run again = cli("--repo", repo, "backup", "--json", src.toString());
+        String[] lines = again.out().strip().split("\n");
+        JsonNode summary = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertEquals(3, summary.get("files_unmodified").asInt(), again.out());
+        assertEquals(0, summary.get("bytes_read").asInt());
+
+        // /proc/self/mem is a regular file that even root cannot read from offset 0
+        Run incomplete = cli("--repo", repo, "backup", src.toString(), "/proc/self/mem");
+        assertEquals(3, incomplete.code(), incomplete.out() + incomplete.err());
+        assertTrue(incomplete.err().contains("/proc/self/mem"), incomplete.err());
     }
 
     @Test

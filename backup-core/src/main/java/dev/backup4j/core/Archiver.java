@@ -1,0 +1,407 @@
+package dev.backup4j.core;
+
+import dev.backup4j.core.chunker.ChunkStream;
+import dev.backup4j.core.common.Id;
+import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.snapshot.Node;
+import dev.backup4j.core.snapshot.NodeType;
+import dev.backup4j.core.snapshot.PathFilter;
+import dev.backup4j.core.snapshot.SourceEntry;
+import dev.backup4j.core.snapshot.SourceFailedException;
+import dev.backup4j.core.snapshot.Tree;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup pipeline. The calling thread walks the sources; reader threads read and chunk files (one file each);
+ * blob threads hash, compress, encrypt and pack chunks and save trees once their children are done. Memory is
+ * bounded by permits: at most {@code 4 * workers} files open and {@code 2 * workers + 2} chunks (8 MiB at most each)
+ * in flight, whatever the size of the sources.
+ */
+final class Archiver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+
+    private final Repository repo;
+    private final PathFilter excludes;
+    private final PathFilter includes;
+    private final boolean force;
+    private final BackupListener listener;
+    private final com.google.common.util.concurrent.RateLimiter readLimit;
+    private final ExecutorService readers;
+    private final ExecutorService blobs;
+    private final Semaphore fileSlots;
+    private final Semaphore chunkSlots;
+
+    final AtomicLong filesNew = new AtomicLong();
+    final AtomicLong filesChanged = new AtomicLong();
+    final AtomicLong filesUnmodified = new AtomicLong();
+    final AtomicLong dirsNew = new AtomicLong();
+    final AtomicLong dirsChanged = new AtomicLong();
+    final AtomicLong dirsUnmodified = new AtomicLong();
+    final AtomicLong others = new AtomicLong();
+    final AtomicLong bytesRead = new AtomicLong();
+    final AtomicLong bytesProcessed = new AtomicLong();
+    final AtomicLong filesDone = new AtomicLong();
+    final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
+    final Set<String> current = ConcurrentHashMap.newKeySet();
+    private volatile Throwable fatal;
+
+    Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
+            BackupListener listener, long readBytesPerSecond) {
+        this.repo = repo;
+        this.excludes = excludes;
+        this.includes = includes;
+        this.force = force;
+        this.listener = listener;
+        this.readLimit = readBytesPerSecond > 0
+                ? com.google.common.util.concurrent.RateLimiter.create(readBytesPerSecond) : null;
+        this.readers = Executors.newFixedThreadPool(workers, daemon("backup-read"));
+        this.blobs = Executors.newFixedThreadPool(workers, daemon("backup-blob"));
+        this.fileSlots = new Semaphore(4 * workers);
+        this.chunkSlots = new Semaphore(2 * workers + 2);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The first failure that must abort the backup (repository write, whole-source failure), if any. */
+    Optional<Throwable> fatal() {
+        return Optional.ofNullable(fatal);
+    }
+
+    private void fail(Throwable t) {
+        if (fatal == null) {
+            fatal = t;
+        }
+    }
+
+    void error(String path, Throwable e) {
+        String msg = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            msg = "permission denied";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            msg = "no such file (vanished during the backup?)";
+        }
+        LOG.warn("cannot back up {}: {}", path, msg);
+        errors.add(new BackupResult.BackupError(path, msg));
+        listener.onError(path, msg);
+    }
+
+    /** Loads a parent directory's entries by name; empty if the parent tree cannot be read. */
+    Map<String, Node> parentEntries(Optional<Node> parentDir) {
+        if (parentDir.isEmpty() || parentDir.get().type() != NodeType.DIR || parentDir.get().subtree().isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Node> m = new HashMap<>();
+            for (Node n : repo.loadTree(parentDir.get().subtree().get()).nodes()) {
+                m.put(n.name(), n);
+            }
+            return m;
+        } catch (IOException e) {
+            LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /**
+     * Archives one entry; the future yields the node to put in the parent's tree, or empty if the entry is left out.
+     */
+    CompletableFuture<Optional<Node>> archive(SourceEntry e, String path, String name, Optional<Node> parent)
+            throws InterruptedException {
+        if (fatal != null) {
+            return CompletableFuture.failedFuture(fatal);
+        }
+        if (e.error().isPresent()) {
+            error(path, e.error().get());
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Node meta = e.metadata();
+        if (!meta.name().equals(name)) {
+            meta = renamed(meta, name);
+        }
+        return switch (meta.type()) {
+            case DIR -> archiveDir(e, path, meta, parent);
+            case FILE -> {
+                if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
+                    yield CompletableFuture.completedFuture(Optional.empty());
+                }
+                yield archiveFile(e, path, meta, parent);
+            }
+            default -> {
+                if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
+                    yield CompletableFuture.completedFuture(Optional.empty());
+                }
+                others.incrementAndGet();
+                yield CompletableFuture.completedFuture(Optional.of(meta.toBuilder().content(List.of()).build()));
+            }
+        };
+    }
+
+    private CompletableFuture<Optional<Node>> archiveDir(SourceEntry e, String path, Node meta, Optional<Node> parent)
+            throws InterruptedException {
+        List<SourceEntry> entries;
+        try {
+            entries = e.children();
+        } catch (SourceFailedException ex) {
+            fail(ex);
+            return CompletableFuture.failedFuture(ex);
+        } catch (IOException ex) {
+            error(path, ex);
+            entries = List.of();
+        }
+        Map<String, Node> old = parentEntries(parent);
+        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
+        Set<String> seen = new HashSet<>();
+        for (SourceEntry c : entries) {
+            String cn = c.metadata().name();
+            String cp = path + "/" + cn;
+            if (!BackupCommand.validName(cn) || !seen.add(cn)) {
+                error(cp, new IOException("invalid or duplicate entry name"));
+                continue;
+            }
+            if (excludes.matches(cp)) {
+                continue;
+            }
+            children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
+        }
+        final Node dirMeta = meta;
+        return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+            List<Node> nodes = new ArrayList<>(children.size());
+            for (CompletableFuture<Optional<Node>> f : children) {
+                f.join().ifPresent(nodes::add);
+            }
+            if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
+                return Optional.<Node>empty();
+            }
+            Id subtree;
+            try {
+                subtree = repo.saveTree(new Tree(nodes));
+            } catch (IOException ex) {
+                fail(ex);
+                throw new UncheckedIOException(ex);
+            }
+            if (parent.isEmpty()) {
+                dirsNew.incrementAndGet();
+            } else if (parent.get().subtree().equals(Optional.of(subtree))) {
+                dirsUnmodified.incrementAndGet();
+            } else {
+                dirsChanged.incrementAndGet();
+            }
+            return Optional.of(dirMeta.toBuilder().subtree(subtree).size(0).content(List.of()).build());
+        }, blobs);
+    }
+
+    private boolean unchanged(Node now, Node old) {
+        if (force || old.type() != NodeType.FILE || now.size() != old.size()
+                || !now.mtime().toInstant().equals(old.mtime().toInstant())
+                || !now.ctime().toInstant().equals(old.ctime().toInstant())
+                || (now.inode() != 0 && old.inode() != 0 && now.inode() != old.inode())) {
+            return false;
+        }
+        for (Id id : old.content()) {
+            if (!repo.index().has(BlobType.DATA, id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CompletableFuture<Optional<Node>> archiveFile(SourceEntry e, String path, Node meta, Optional<Node> parent)
+            throws InterruptedException {
+        if (parent.isPresent() && unchanged(meta, parent.get())) {
+            filesUnmodified.incrementAndGet();
+            filesDone.incrementAndGet();
+            bytesProcessed.addAndGet(parent.get().size());
+            listener.onFileDone(path, parent.get().size(), true);
+            return CompletableFuture.completedFuture(Optional.of(
+                    meta.toBuilder().content(parent.get().content()).size(parent.get().size()).build()));
+        }
+        fileSlots.acquire();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return readFile(e, path, meta, parent.isPresent());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(ex);
+            } finally {
+                fileSlots.release();
+            }
+        }, readers);
+    }
+
+    private Optional<Node> readFile(SourceEntry e, String path, Node meta, boolean hadParent)
+            throws InterruptedException {
+        if (fatal != null) {
+            throw new CompletionException(fatal);
+        }
+        current.add(path);
+        try {
+            InputStream raw;
+            try {
+                raw = e.open();
+            } catch (SourceFailedException ex) {
+                fail(ex);
+                throw new CompletionException(ex);
+            } catch (IOException ex) {
+                error(path, ex);
+                return Optional.empty();
+            }
+            List<CompletableFuture<Id>> ids = new ArrayList<>();
+            long size = 0;
+            try (ChunkStream chunks = repo.chunker().split(new SourceInput(raw, readLimit))) {
+                for (int n; (n = chunks.next()) >= 0; ) {
+                    byte[] copy = Arrays.copyOf(chunks.buffer(), n);
+                    chunkSlots.acquire();
+                    ids.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return repo.saveBlob(BlobType.DATA, copy, 0, copy.length);
+                        } catch (IOException ex) {
+                            fail(ex);
+                            throw new UncheckedIOException(ex);
+                        } finally {
+                            chunkSlots.release();
+                        }
+                    }, blobs));
+                    size += n;
+                    bytesRead.addAndGet(n);
+                    bytesProcessed.addAndGet(n);
+                }
+            } catch (SourceFailedException ex) {
+                fail(ex);
+                throw new CompletionException(ex);
+            } catch (SourceReadException ex) {
+                waitQuietly(ids);
+                error(path, ex.getCause());
+                return Optional.empty();
+            } catch (IOException ex) {
+                // closing the chunk stream failed in a way that is not the source's: treat as the source's
+                waitQuietly(ids);
+                error(path, ex);
+                return Optional.empty();
+            }
+            List<Id> content = new ArrayList<>(ids.size());
+            for (CompletableFuture<Id> f : ids) {
+                content.add(f.join());
+            }
+            (hadParent ? filesChanged : filesNew).incrementAndGet();
+            filesDone.incrementAndGet();
+            listener.onFileDone(path, size, false);
+            return Optional.of(meta.toBuilder().content(content).size(size).build());
+        } finally {
+            current.remove(path);
+        }
+    }
+
+    private static void waitQuietly(List<CompletableFuture<Id>> ids) {
+        for (CompletableFuture<Id> f : ids) {
+            try {
+                f.join();
+            } catch (CompletionException ignored) {
+                // the repository failure is recorded as fatal by the task itself
+            }
+        }
+    }
+
+    private static Node renamed(Node n, String name) {
+        return Node.builder(name, n.type()).mode(n.mode()).mtime(n.mtime()).atime(n.atime()).ctime(n.ctime())
+                .owner(n.uid(), n.gid()).ownerNames(n.user(), n.group()).inode(n.inode(), n.deviceId(), n.links())
+                .size(n.size()).linkTarget(n.linkTarget()).device(n.device()).build();
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
+        blobs.shutdownNow();
+    }
+
+    /** A failure of the source while reading, as opposed to one of the repository. */
+    static final class SourceReadException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Tags the source's read failures and applies the read rate limit. */
+    private static final class SourceInput extends FilterInputStream {
+        private final com.google.common.util.concurrent.RateLimiter limit;
+
+        SourceInput(InputStream in, com.google.common.util.concurrent.RateLimiter limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        private IOException tag(IOException e) {
+            if (e instanceof SourceFailedException || e instanceof InterruptedIOException) {
+                return e;
+            }
+            return new SourceReadException(e);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                if (b >= 0 && limit != null) {
+                    limit.acquire(1);
+                }
+                return b;
+            } catch (IOException e) {
+                throw tag(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, limit != null ? Math.min(len, 64 * 1024) : len);
+                if (n > 0 && limit != null) {
+                    limit.acquire(n);
+                }
+                return n;
+            } catch (IOException e) {
+                throw tag(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } catch (IOException e) {
+                throw tag(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.backup4j.core;
+
+/**
+ * Receives progress of a running backup. Called from the backup's threads: implementations must be thread-safe and
+ * quick. Every method has an empty default, so a listener overrides only what it needs.
+ *
+ * <pre>{@code
+ * repo.backup().path(dir).listener(status -> log.info("{} of {} bytes", status.bytesDone(), status.totalBytes())).run();
+ * }</pre>
+ */
+@FunctionalInterface
+public interface BackupListener {
+    /** A listener that ignores everything. */
+    BackupListener NONE = status -> { };
+
+    /** Called about once a second (on the repository's clock) and once at the end. */
+    void onStatus(BackupStatus status);
+
+    /** Called when an entry could not be backed up; the backup goes on without it. */
+    default void onError(String path, String message) {
+    }
+
+    /** Called when a file has been stored (or reused from the parent snapshot). */
+    default void onFileDone(String path, long bytes, boolean unchanged) {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.backup4j.examples.cli;
+
+import dev.backup4j.core.BackupListener;
+import dev.backup4j.core.BackupStatus;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** One status line, rewritten in place, on a terminal's standard error. */
+final class TerminalProgress implements BackupListener {
+    private final PrintWriter err;
+
+    TerminalProgress(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public void onStatus(BackupStatus s) {
+        String eta = s.eta().map(d -> String.format(Locale.ROOT, " ETA %d:%02d", d.toMinutes(), d.toSecondsPart()))
+                .orElse("");
+        String line = String.format(Locale.ROOT, "[%d:%02d] %5.1f%%  %d files %s%s%s",
+                s.elapsed().toMinutes(), s.elapsed().toSecondsPart(), 100 * s.fractionDone(), s.filesDone(),
+                Sizes.human(s.bytesDone()), s.totalBytes() > 0 ? " / " + Sizes.human(s.totalBytes()) : "", eta);
+        synchronized (err) {
+            err.print("\r" + line + "    ");
+            err.flush();
+        }
+    }
+
+    @Override
+    public void onError(String path, String message) {
+        synchronized (err) {
+            err.println("\rerror: " + path + ": " + message);
+        }
+    }
+}
