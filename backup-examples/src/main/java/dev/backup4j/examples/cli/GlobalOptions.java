@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
 /** Options every command accepts, before or after its name (as restic's global flags). */
 final class GlobalOptions {
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "REPOSITORY",
-            description = "Repository location: a directory (default: $BACKUP_REPOSITORY).")
+            description = "Repository: a directory, sftp:user@host:/path or sftp://user@host:port//path"
+                    + " (default: $BACKUP_REPOSITORY).")
     String repo;
 
     @Option(names = {"-p", "--password-file"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -22,6 +23,14 @@ final class GlobalOptions {
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of text.")
     boolean json;
+
+    @Option(names = "--ssh-identity", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Private key for sftp: repositories (default: the ssh-agent and ~/.ssh/id_*).")
+    Path sshIdentity;
+
+    @Option(names = "--ssh-known-hosts", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "known_hosts file for sftp: repositories (default: ~/.ssh/known_hosts).")
+    Path sshKnownHosts;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean verbose;
@@ -34,10 +43,14 @@ final class GlobalOptions {
         return r;
     }
 
-    Backend backend(BackupCli cli) {
+    Backend backend(BackupCli cli) throws IOException {
         String r = repoLocation(cli);
-        if (r.startsWith("sftp:") || r.startsWith("sftp://")) {
-            return SftpSupport.backend(r, cli);
+        if (SftpSupport.isSftp(r)) {
+            try {
+                return SftpSupport.backend(r, sshIdentity, sshKnownHosts);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
         return Backends.local(Path.of(r));
     }
