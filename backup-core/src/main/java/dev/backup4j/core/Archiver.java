@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +67,11 @@ final class Archiver implements AutoCloseable {
     final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
     final Set<String> current = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;
+    // One read buffer per reader thread: allocating (and zeroing) 1 MiB per file dominated a backup of many small files.
+    private final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
+    // Chunks in flight are copied into pooled buffers; there are never more than chunkSlots of them.
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> chunkBuffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
             BackupListener listener, long readBytesPerSecond) {
@@ -194,7 +198,7 @@ final class Archiver implements AutoCloseable {
             }
             children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
         }
-        final Node dirMeta = meta;
+        final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).build();
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
             List<Node> nodes = new ArrayList<>(children.size());
             for (CompletableFuture<Optional<Node>> f : children) {
@@ -278,17 +282,22 @@ final class Archiver implements AutoCloseable {
             }
             List<CompletableFuture<Id>> ids = new ArrayList<>();
             long size = 0;
-            try (ChunkStream chunks = repo.chunker().split(new SourceInput(raw, readLimit))) {
+            try (ChunkStream chunks = repo.chunker().split(new SourceInput(raw, readLimit), readBuffer.get())) {
+                readBuffer.set(chunks.buffer());
                 for (int n; (n = chunks.next()) >= 0; ) {
-                    byte[] copy = Arrays.copyOf(chunks.buffer(), n);
+                    readBuffer.set(chunks.buffer()); // it may have grown for a large chunk
                     chunkSlots.acquire();
+                    byte[] copy = chunkBuffer(n);
+                    System.arraycopy(chunks.buffer(), 0, copy, 0, n);
+                    final int len = n;
                     ids.add(CompletableFuture.supplyAsync(() -> {
                         try {
-                            return repo.saveBlob(BlobType.DATA, copy, 0, copy.length);
+                            return repo.saveBlob(BlobType.DATA, copy, 0, len);
                         } catch (IOException ex) {
                             fail(ex);
                             throw new UncheckedIOException(ex);
                         } finally {
+                            chunkBuffers.offer(copy);
                             chunkSlots.release();
                         }
                     }, blobs));
@@ -313,13 +322,20 @@ final class Archiver implements AutoCloseable {
             for (CompletableFuture<Id> f : ids) {
                 content.add(f.join());
             }
+            Node after = meta.toBuilder().atime(e.metadata().atime()).build();
             (hadParent ? filesChanged : filesNew).incrementAndGet();
             filesDone.incrementAndGet();
             listener.onFileDone(path, size, false);
-            return Optional.of(meta.toBuilder().content(content).size(size).build());
+            return Optional.of(after.toBuilder().content(content).size(size).build());
         } finally {
             current.remove(path);
         }
+    }
+
+    /** A pooled buffer of at least {@code n} bytes (pooled buffers hold a chunk of the maximum size). */
+    private byte[] chunkBuffer(int n) {
+        byte[] b = chunkBuffers.poll();
+        return b != null && b.length >= n ? b : new byte[dev.backup4j.core.chunker.Chunker.MAX_SIZE];
     }
 
     private static void waitQuietly(List<CompletableFuture<Id>> ids) {

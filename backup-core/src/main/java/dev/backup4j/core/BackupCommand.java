@@ -203,6 +203,7 @@ public final class BackupCommand {
      *
      * @throws IllegalStateException if there is no source, or if called twice
      * @throws dev.backup4j.core.snapshot.SourceFailedException if a source failed as a whole (no snapshot is saved)
+     * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds an exclusive lock
      * @throws IOException if the repository cannot be written (unreadable source entries are reported instead)
      */
     public BackupResult run() throws IOException {
@@ -210,6 +211,14 @@ public final class BackupCommand {
             throw new IllegalStateException("a BackupCommand runs once; start another with repo.backup()");
         }
         ran = true;
+        // A shared lock, as restic takes for backup: prune and forget (exclusive) wait, other backups do not.
+        try (dev.backup4j.core.maintenance.RepositoryLock lock =
+                dev.backup4j.core.maintenance.Locks.on(repo).acquire(false)) {
+            return runLocked();
+        }
+    }
+
+    private BackupResult runLocked() throws IOException {
         List<SnapshotSource> all = new ArrayList<>();
         LocalSourceOptions lo = localOptions;
         if (!excludes.isEmpty()) {
@@ -250,7 +259,9 @@ public final class BackupCommand {
                 t.setDaemon(true);
                 return t;
             });
-            scan.start();
+            if (listener != BackupListener.NONE) {
+                scan.start(); // totals are only for progress; without a listener the second walk is wasted work
+            }
             ticker.scheduleAtFixedRate(() -> listener.onStatus(status(a, scan, start)), 1, 1, TimeUnit.SECONDS);
             Id rootTree;
             try {

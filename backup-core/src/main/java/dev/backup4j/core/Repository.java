@@ -80,6 +80,9 @@ public final class Repository implements Closeable {
     private final Set<Index.BlobKey> inOpenPacks = new HashSet<>();
     private final Map<Id, List<PackedBlob>> unindexed = new LinkedHashMap<>();
     private final Stats stats = new Stats();
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> packBuffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Repository(Backend backend, MasterKey key, Id keyId, RepositoryConfig config, Index index, Opener options) {
         this.backend = backend;
@@ -442,24 +445,29 @@ public final class Repository implements Closeable {
             }
             inOpenPacks.add(k);
         }
+        // Work buffers are per thread and reused, so storing a blob allocates nothing proportional to its size.
+        Buffers work = buffers.get();
         byte[] plain = data;
         int poff = off;
         int plen = len;
         int uncompressed = 0;
         if (config.version() >= 2 && (type == BlobType.TREE || options.compression != Compression.OFF)) {
-            byte[] z = Zstd.compress(data, off, len, options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
-            if (z.length < len) {
+            byte[] z = work.compress(Zstd.bound(len));
+            int zlen = Zstd.compressInto(data, off, len, z,
+                    options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
+            if (zlen < len) {
                 plain = z;
                 poff = 0;
-                plen = z.length;
+                plen = zlen;
                 uncompressed = len;
             }
         }
-        byte[] sealed = key.seal(plain, poff, plen);
+        byte[] sealed = work.seal(plen + MasterKey.OVERHEAD);
+        int sealedLen = key.sealInto(plain, poff, plen, sealed, 0);
         PackWriter.Pack full = null;
         synchronized (packLock) {
-            PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, options.packSize + 1024 * 1024));
-            w.add(type, id, sealed, uncompressed);
+            PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, packBuffer()));
+            w.add(type, id, sealed, 0, sealedLen, uncompressed);
             if (w.size() >= options.packSize) {
                 openPacks.remove(type);
                 full = w.finish();
@@ -471,15 +479,47 @@ public final class Repository implements Closeable {
             stats.dataBlobsAdded.incrementAndGet();
             stats.dataBytesAdded.addAndGet(len);
         }
-        stats.bytesStored.addAndGet(sealed.length);
+        stats.bytesStored.addAndGet(sealedLen);
         if (full != null) {
             upload(full);
         }
         return true;
     }
 
+    /** Per-thread scratch space for compressing and sealing one blob. */
+    private static final class Buffers {
+        private byte[] compress = new byte[0];
+        private byte[] seal = new byte[0];
+
+        byte[] compress(int n) {
+            if (compress.length < n) {
+                compress = new byte[Math.max(n, 64 * 1024)];
+            }
+            return compress;
+        }
+
+        byte[] seal(int n) {
+            if (seal.length < n) {
+                seal = new byte[Math.max(n, 64 * 1024)];
+            }
+            return seal;
+        }
+    }
+
+    private byte[] packBuffer() {
+        byte[] b = packBuffers.poll();
+        return b != null ? b : new byte[options.packSize + 1024 * 1024];
+    }
+
+    private void recycle(byte[] buffer) {
+        if (buffer.length <= 2 * (options.packSize + 1024 * 1024) && packBuffers.size() < 4) {
+            packBuffers.offer(buffer);
+        }
+    }
+
     private void upload(PackWriter.Pack pack) throws IOException {
-        backend.write(Handle.of(FileType.PACK, pack.id()), pack.bytes());
+        backend.write(Handle.of(FileType.PACK, pack.id()), pack.buffer(), pack.length());
+        recycle(pack.buffer());
         Map<Id, List<PackedBlob>> toIndex = null;
         synchronized (packLock) {
             index.addPack(pack.id(), pack.blobs());
@@ -493,7 +533,7 @@ public final class Repository implements Closeable {
             }
         }
         LOG.debug("uploaded pack {} ({} blobs, {} bytes)", pack.id().shortString(), pack.blobs().size(),
-                pack.bytes().length);
+                pack.length());
         if (toIndex != null) {
             writeIndex(toIndex);
         }

@@ -1,53 +1,46 @@
 package dev.backup4j.core;
 
 import dev.backup4j.core.common.CorruptDataException;
-import dev.backup4j.core.common.Id;
-import dev.backup4j.core.pack.BlobType;
-import dev.backup4j.core.snapshot.Node;
-import dev.backup4j.core.snapshot.NodeType;
-import dev.backup4j.core.snapshot.PathFilter;
-import dev.backup4j.core.snapshot.Snapshot;
-import dev.backup4j.core.snapshot.Tree;
+import dev.backup4j.core.restore.OverwritePolicy;
+import dev.backup4j.core.restore.RestoreExecutor;
+import dev.backup4j.core.restore.RestoreListener;
+import dev.backup4j.core.restore.RestorePlan;
+import dev.backup4j.core.restore.RestorePlanner;
+import dev.backup4j.core.restore.RestoreReport;
+import dev.backup4j.core.restore.RestoreTarget;
+import dev.backup4j.core.restore.RestoreTargets;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Restores a snapshot into a directory, as {@code restic restore} does: each entry lands at
- * {@code target + its snapshot path}. Obtained from {@link Repository#restore(String)}.
+ * {@code target + its snapshot path} (or, for {@code SNAPSHOT:PATH}, at {@code target + its path below PATH}).
+ * Obtained from {@link Repository#restore(String)}; a facade over {@link RestorePlanner} and {@link RestoreExecutor}
+ * (use those directly to preview a plan before executing it).
  *
  * <p>Safety: entry names that could escape the target ({@code ..}, {@code .}, empty, containing '/' or NUL) are
- * refused with {@link CorruptDataException}; symlinks already in the target are replaced, never followed; file
- * content goes to a temporary name and is renamed into place only when complete and verified (every blob's SHA-256
- * is checked). A damaged blob fails only the files that use it; the result lists them.
+ * refused before anything is written; symlinks already in the target are replaced, never followed; file content goes
+ * to a temporary name and is renamed into place only when complete and verified (every blob's SHA-256 is checked).
+ * A damaged blob fails only the files that use it; the result lists them. Existing identical files are kept
+ * ({@link OverwritePolicy#IF_CHANGED}), so running an interrupted restore again resumes it; nothing is deleted
+ * unless {@link #delete()} is asked for.
  *
  * <pre>{@code
  * RestoreResult r = repo.restore("latest").target(Path.of("/tmp/restore")).include("/var/www/lms/courses/42").run();
  * }</pre>
  */
 public final class RestoreCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
-
     private final Repository repo;
     private final String selector;
     private Path target;
     private final List<String> includes = new ArrayList<>();
+    private final List<String> excludes = new ArrayList<>();
+    private OverwritePolicy overwrite;
+    private boolean delete;
+    private RestoreListener listener;
     private boolean ran;
 
     RestoreCommand(Repository repo, String selector) {
@@ -70,6 +63,74 @@ public final class RestoreCommand {
         return this;
     }
 
+    /** Leaves out entries matching the glob (and what is below them); may be given several times. */
+    public RestoreCommand exclude(String glob) {
+        excludes.add(Objects.requireNonNull(glob, "glob"));
+        return this;
+    }
+
+    /** What to do with entries that already exist (default {@link OverwritePolicy#IF_CHANGED}). */
+    public RestoreCommand overwrite(OverwritePolicy policy) {
+        if (overwrite != null) {
+            throw new IllegalStateException("overwrite was already set");
+        }
+        this.overwrite = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Removes entries of the target that are not in the snapshot, within the restored scope. */
+    public RestoreCommand delete() {
+        if (delete) {
+            throw new IllegalStateException("delete was already set");
+        }
+        this.delete = true;
+        return this;
+    }
+
+    /** Receives progress. */
+    public RestoreCommand listener(RestoreListener l) {
+        if (listener != null) {
+            throw new IllegalStateException("listener was already set");
+        }
+        this.listener = Objects.requireNonNull(l, "listener");
+        return this;
+    }
+
+    private RestorePlanner planner() {
+        RestorePlanner p = RestorePlanner.parse(repo, selector);
+        includes.forEach(p::include);
+        excludes.forEach(p::exclude);
+        if (overwrite != null) {
+            p.overwrite(overwrite);
+        }
+        p.delete(delete);
+        return p;
+    }
+
+    /**
+     * Computes what {@link #run()} would do, writing nothing (the target directory is not even created).
+     *
+     * @throws IllegalStateException if no target was set
+     */
+    public RestorePlan plan() throws IOException {
+        requireTarget();
+        if (!java.nio.file.Files.isDirectory(target)) {
+            // nothing exists yet: plan against an empty stream target so that no directory is created
+            try (RestoreTarget t = new EmptyTarget(target.toString())) {
+                return planner().plan(t);
+            }
+        }
+        try (RestoreTarget t = RestoreTargets.directory(target)) {
+            return planner().plan(t);
+        }
+    }
+
+    private void requireTarget() {
+        if (target == null) {
+            throw new IllegalStateException("set a target(...) directory first");
+        }
+    }
+
     /**
      * Restores the snapshot.
      *
@@ -77,187 +138,67 @@ public final class RestoreCommand {
      * @throws CorruptDataException if a tree is damaged or holds a name that could escape the target
      */
     public RestoreResult run() throws IOException {
-        if (target == null) {
-            throw new IllegalStateException("set a target(...) directory first");
-        }
+        requireTarget();
         if (ran) {
             throw new IllegalStateException("a RestoreCommand runs once");
         }
         ran = true;
-        Instant start = repo.clock().instant();
-        Snapshot snap = repo.snapshot(selector);
-        Files.createDirectories(target);
-        Run run = new Run(snap, PathFilter.of(includes));
-        Dir root = new Dir(target, null, null);
-        root.created = true;
-        run.restoreTree(snap.tree(), root, "");
-        return new RestoreResult(snap, run.files, run.dirs, run.others, run.bytes,
-                Duration.between(start, repo.clock().instant()), run.errors);
+        RestoreReport r;
+        try (RestoreTarget t = RestoreTargets.directory(target)) {
+            RestorePlan plan = planner().plan(t);
+            RestoreExecutor ex = RestoreExecutor.of(repo);
+            if (listener != null) {
+                ex.listener(listener);
+            }
+            r = ex.execute(plan, t);
+        }
+        return RestoreResult.of(r);
     }
 
-    /** A directory of the target, created only when something inside it is restored. */
-    private static final class Dir {
-        final Path path;
-        final Node node;
-        final Dir parent;
-        boolean created;
-
-        Dir(Path path, Node node, Dir parent) {
-            this.path = path;
-            this.node = node;
-            this.parent = parent;
-        }
-    }
-
-    private final class Run {
-        final Snapshot snap;
-        final PathFilter filter;
-        long files;
-        long dirs;
-        long others;
-        long bytes;
-        final List<RestoreResult.RestoreError> errors = new ArrayList<>();
-
-        Run(Snapshot snap, PathFilter filter) {
-            this.snap = snap;
-            this.filter = filter;
+    /** A target that holds nothing, for planning into a directory that does not exist yet. */
+    private record EmptyTarget(String name) implements RestoreTarget {
+        @Override
+        public java.util.Optional<Existing> inspect(String path) {
+            return java.util.Optional.empty();
         }
 
-        void restoreTree(Id treeId, Dir dir, String snapPath) throws IOException {
-            Tree tree = repo.loadTree(treeId);
-            for (Node n : tree.nodes()) {
-                String name = n.name();
-                String p = snapPath + "/" + name;
-                if (!BackupCommand.validName(name)) {
-                    throw new CorruptDataException("snapshot " + snap.requireId().shortString()
-                            + " holds an unsafe entry name '" + name.replace("\0", "\\0") + "' in '"
-                            + (snapPath.isEmpty() ? "/" : snapPath) + "'; refusing to restore it");
-                }
-                Path dest = dir.path.resolve(name);
-                if (!dest.normalize().startsWith(target) || !dest.getParent().equals(dir.path)) {
-                    throw new CorruptDataException("snapshot " + snap.requireId().shortString() + ": entry '" + p
-                            + "' would be written outside the target");
-                }
-                boolean selected = filter.isEmpty() || filter.matchesOrUnder(p);
-                switch (n.type()) {
-                    case DIR -> {
-                        Dir sub = new Dir(dest, n, dir);
-                        if (selected) {
-                            ensure(sub);
-                        }
-                        Id subtree = n.subtree().orElseThrow(() -> new CorruptDataException(
-                                "snapshot " + snap.requireId().shortString() + ": directory " + p + " has no subtree"));
-                        restoreTree(subtree, sub, p);
-                        if (sub.created) {
-                            applyMetadata(dest, n);
-                            dirs++;
-                        }
-                    }
-                    case FILE -> {
-                        if (selected) {
-                            ensure(dir);
-                            restoreFile(dest, n, p);
-                        }
-                    }
-                    case SYMLINK -> {
-                        if (selected) {
-                            ensure(dir);
-                            removeNonDirectory(dest);
-                            Files.createSymbolicLink(dest, Path.of(n.linkTarget()));
-                            setTimes(dest, n);
-                            others++;
-                        }
-                    }
-                    default -> {
-                        if (selected) {
-                            LOG.info("not restoring special file {} ({})", p, n.type());
-                        }
-                    }
-                }
-            }
+        @Override
+        public List<String> list(String path) {
+            return List.of();
         }
 
-        private void ensure(Dir d) throws IOException {
-            if (d.created) {
-                return;
-            }
-            ensure(d.parent);
-            if (Files.isSymbolicLink(d.path) || (Files.exists(d.path, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS))) {
-                Files.delete(d.path); // never write through a symlink planted in the target
-            }
-            if (!Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(d.path);
-            }
-            d.created = true;
+        @Override
+        public java.io.InputStream read(String path) throws IOException {
+            throw new IOException("empty target");
         }
 
-        private void removeNonDirectory(Path dest) throws IOException {
-            if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(dest + " is a directory in the target; not replacing it");
-            }
-            Files.deleteIfExists(dest);
+        @Override
+        public void create(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
+            throw new IOException("planning only");
         }
 
-        private void restoreFile(Path dest, Node n, String p) throws IOException {
-            Path tmp = dest.resolveSibling("." + dest.getFileName() + ".backup4j-restore");
-            Files.deleteIfExists(tmp);
-            long written = 0;
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    for (Id blob : n.content()) {
-                        byte[] data = repo.loadBlob(BlobType.DATA, blob);
-                        out.write(data);
-                        written += data.length;
-                    }
-                }
-                if (written != n.size()) {
-                    throw new CorruptDataException("restored " + written + " bytes but the snapshot says " + n.size());
-                }
-                removeNonDirectory(dest);
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (CorruptDataException e) {
-                Files.deleteIfExists(tmp);
-                LOG.warn("cannot restore {}: {}", p, e.getMessage());
-                errors.add(new RestoreResult.RestoreError(p, e.getMessage()));
-                return;
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            applyMetadata(dest, n);
-            files++;
-            bytes += written;
+        @Override
+        public FileSink openFile(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
+            throw new IOException("planning only");
         }
 
-        private void applyMetadata(Path dest, Node n) throws IOException {
-            setPermissions(dest, n.permissions());
-            setTimes(dest, n);
+        @Override
+        public void delete(String path) throws IOException {
+            throw new IOException("planning only");
         }
 
-        private void setPermissions(Path dest, int perms) throws IOException {
-            try {
-                Files.setAttribute(dest, "unix:mode", perms, LinkOption.NOFOLLOW_LINKS);
-            } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-                PosixFilePermission[] all = PosixFilePermission.values();
-                for (int i = 0; i < 9; i++) {
-                    if ((perms & (1 << (8 - i))) != 0) {
-                        set.add(all[i]);
-                    }
-                }
-                Files.setPosixFilePermissions(dest, set);
-            }
+        @Override
+        public void finishDirectory(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
+            throw new IOException("planning only");
         }
 
-        private void setTimes(Path dest, Node n) {
-            try {
-                Files.getFileAttributeView(dest, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(FileTime.from(n.mtime().toInstant()), FileTime.from(n.atime().toInstant()), null);
-            } catch (IOException | UnsupportedOperationException e) {
-                LOG.debug("cannot set times of {}: {}", dest, e.getMessage());
-            }
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 }

@@ -1,15 +1,16 @@
 package dev.backup4j.core;
 
+import dev.backup4j.core.restore.RestoreReport;
 import dev.backup4j.core.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What a restore did.
+ * What a restore did (the summary of a {@link RestoreReport}).
  *
  * @param snapshot the restored snapshot
  * @param files regular files written
- * @param directories directories created or updated
+ * @param directories directories created
  * @param otherEntries symlinks created
  * @param bytesWritten file content bytes written
  * @param duration wall time on the repository's clock
@@ -25,6 +26,13 @@ public record RestoreResult(Snapshot snapshot, long files, long directories, lon
 
     /** An entry that could not be restored. */
     public record RestoreError(String path, String message) {
+    }
+
+    /** The summary of a report. */
+    public static RestoreResult of(RestoreReport r) {
+        return new RestoreResult(r.plan().choice().snapshot(), r.files(), r.directories(), r.symlinks(),
+                r.bytesWritten(), r.duration(),
+                r.errors().stream().map(e -> new RestoreError(e.path(), e.message())).toList());
     }
 
     /** True if every selected entry was restored. */

@@ -44,6 +44,14 @@ public interface Backend extends Closeable {
     /** Removes one file. */
     void delete(Handle handle) throws IOException;
 
+    /**
+     * Stores the first {@code length} bytes of {@code data} as the file, atomically. The default copies them and
+     * calls {@link #write(Handle, byte[])}; backends that can write a slice directly override it.
+     */
+    default void write(Handle handle, byte[] data, int length) throws IOException {
+        write(handle, length == data.length ? data : java.util.Arrays.copyOf(data, length));
+    }
+
     /** Reads a whole file. */
     default byte[] readAll(Handle handle) throws IOException {
         return read(handle, 0, -1);

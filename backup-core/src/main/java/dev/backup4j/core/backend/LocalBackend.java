@@ -134,6 +134,14 @@ final class LocalBackend implements Backend, Backends.LayoutAware {
 
     @Override
     public void write(Handle handle, byte[] data) throws IOException {
+        write(handle, data, data.length);
+    }
+
+    @Override
+    public void write(Handle handle, byte[] data, int length) throws IOException {
+        if (length < 0 || length > data.length) {
+            throw new IllegalArgumentException("length " + length + " outside the array");
+        }
         Path target = path(handle);
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString());
@@ -148,7 +156,7 @@ final class LocalBackend implements Backend, Backends.LayoutAware {
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
+                ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

@@ -15,18 +15,25 @@ public final class ChunkStream implements Closeable {
     private final Chunker chunker;
     private final InputStream in;
     // Holds the current chunk from index 0, then up to one read block of bytes after it.
-    private byte[] buf = new byte[Chunker.MIN_SIZE + READ_BLOCK];
+    /** The size of a buffer that never needs to grow for chunks up to the minimum size. */
+    static final int INITIAL_BUFFER = Chunker.MIN_SIZE + READ_BLOCK;
+
+    private byte[] buf;
     private int filled;
     private int pendingShift;
     private boolean eof;
     private long bytesRead;
 
-    ChunkStream(Chunker chunker, InputStream in) {
+    ChunkStream(Chunker chunker, InputStream in, byte[] buffer) {
         this.chunker = chunker;
         this.in = in;
+        this.buf = buffer != null && buffer.length >= INITIAL_BUFFER ? buffer : new byte[INITIAL_BUFFER];
     }
 
-    /** The buffer holding the last chunk returned by {@link #next()} at index 0. */
+    /**
+     * The buffer holding the last chunk returned by {@link #next()} at index 0. After the stream is exhausted it may
+     * be handed to the next {@link Chunker#split(InputStream, byte[])} so that reading many files allocates nothing.
+     */
     public byte[] buffer() {
         return buf;
     }

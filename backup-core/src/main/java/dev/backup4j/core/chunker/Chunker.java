@@ -67,7 +67,15 @@ public final class Chunker {
 
     /** Splits {@code in}; the returned stream owns {@code in} and closes it. */
     public ChunkStream split(InputStream in) {
-        return new ChunkStream(this, Objects.requireNonNull(in, "in"));
+        return split(in, null);
+    }
+
+    /**
+     * Splits {@code in} reusing {@code buffer} (e.g. the {@link ChunkStream#buffer()} of a finished stream) when it is
+     * large enough; a null or small buffer is replaced by a new one.
+     */
+    public ChunkStream split(InputStream in, byte[] buffer) {
+        return new ChunkStream(this, Objects.requireNonNull(in, "in"), buffer);
     }
 
     /**

@@ -21,6 +21,7 @@ public final class Id implements Comparable<Id> {
     /** Length of an id in bytes. */
     public static final int LENGTH = 32;
     private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Id::sha256);
 
     private final byte[] bytes;
     private final int hash;
@@ -85,7 +86,7 @@ public final class Id implements Comparable<Id> {
 
     /** SHA-256 of {@code len} bytes of {@code data} from {@code off}. */
     public static Id hash(byte[] data, int off, int len) {
-        MessageDigest md = sha256();
+        MessageDigest md = DIGEST.get(); // digest() resets it for the next use
         md.update(data, off, len);
         return new Id(md.digest());
     }

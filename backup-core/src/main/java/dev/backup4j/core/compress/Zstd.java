@@ -24,6 +24,22 @@ public final class Zstd {
         return java.util.Arrays.copyOf(dst, (int) n);
     }
 
+    /** The largest compressed size of {@code len} bytes. */
+    public static int bound(int len) {
+        return (int) com.github.luben.zstd.Zstd.compressBound(len);
+    }
+
+    /**
+     * Compresses into {@code dst} (at least {@link #bound(int)} bytes long); returns the compressed length.
+     */
+    public static int compressInto(byte[] data, int off, int len, byte[] dst, int level) {
+        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, 0, dst.length, data, off, len, level);
+        if (com.github.luben.zstd.Zstd.isError(n)) {
+            throw new IllegalStateException("zstd compression failed: " + com.github.luben.zstd.Zstd.getErrorName(n));
+        }
+        return (int) n;
+    }
+
     /**
      * Decompresses a frame whose decompressed size is known (a blob's {@code uncompressed_length}).
      *

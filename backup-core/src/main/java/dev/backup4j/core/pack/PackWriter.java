@@ -2,10 +2,10 @@ package dev.backup4j.core.pack;
 
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.crypto.MasterKey;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,13 +14,25 @@ import java.util.List;
  */
 public final class PackWriter {
     private final MasterKey key;
-    private final ByteArrayOutputStream body;
+    private byte[] buf;
+    private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 
     /** A writer whose blobs are sealed (by the caller) and whose header is sealed with {@code key}. */
     public PackWriter(MasterKey key, int expectedSize) {
+        this(key, new byte[Math.max(1024, expectedSize)]);
+    }
+
+    /** A writer that fills {@code buffer} (grown if needed; see {@link Pack#buffer()}), e.g. one from a pool. */
+    public PackWriter(MasterKey key, byte[] buffer) {
         this.key = key;
-        this.body = new ByteArrayOutputStream(Math.max(1024, expectedSize));
+        this.buf = buffer;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
     }
 
     /**
@@ -29,13 +41,20 @@ public final class PackWriter {
      * @param uncompressedLength the plaintext length if {@code sealed} holds compressed data, else 0
      */
     public void add(BlobType type, Id id, byte[] sealed, int uncompressedLength) {
-        blobs.add(new PackedBlob(type, id, body.size(), sealed.length, uncompressedLength));
-        body.writeBytes(sealed);
+        add(type, id, sealed, 0, sealed.length, uncompressedLength);
+    }
+
+    /** Appends {@code len} bytes of a sealed blob held in {@code sealed} from {@code off}. */
+    public void add(BlobType type, Id id, byte[] sealed, int off, int len, int uncompressedLength) {
+        blobs.add(new PackedBlob(type, id, size, len, uncompressedLength));
+        ensure(len);
+        System.arraycopy(sealed, off, buf, size, len);
+        size += len;
     }
 
     /** Bytes written so far (without the header). */
     public int size() {
-        return body.size();
+        return size;
     }
 
     /** Number of blobs added. */
@@ -43,11 +62,25 @@ public final class PackWriter {
         return blobs.size();
     }
 
-    /** The finished pack. */
-    public record Pack(Id id, byte[] bytes, List<PackedBlob> blobs) {
+    /**
+     * The finished pack.
+     *
+     * @param id SHA-256 of the pack's bytes
+     * @param buffer holds the pack in its first {@code length} bytes (may be longer; never modify it)
+     * @param length the pack's size
+     * @param blobs the blobs, in order
+     */
+    public record Pack(Id id, byte[] buffer, int length, List<PackedBlob> blobs) {
+        /** The pack's bytes, exactly (a copy when the buffer is longer). */
+        public byte[] bytes() {
+            return buffer.length == length ? buffer : Arrays.copyOf(buffer, length);
+        }
     }
 
-    /** Appends the sealed header and its length; returns the pack bytes, its id (SHA-256 of the bytes) and blobs. */
+    /**
+     * Appends the sealed header and its length and returns the pack. The writer must not be used afterwards; the
+     * pack shares the writer's buffer, which the caller may recycle once the pack is stored.
+     */
     public Pack finish() {
         ByteBuffer header = ByteBuffer.allocate(blobs.size() * (1 + 4 + 4 + 32)).order(ByteOrder.LITTLE_ENDIAN);
         for (PackedBlob b : blobs) {
@@ -59,11 +92,11 @@ public final class PackWriter {
             }
             header.put(b.id().toBytes());
         }
-        byte[] sealedHeader = key.seal(header.array(), 0, header.position());
-        body.writeBytes(sealedHeader);
-        byte[] len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedHeader.length).array();
-        body.writeBytes(len);
-        byte[] bytes = body.toByteArray();
-        return new Pack(Id.hash(bytes), bytes, List.copyOf(blobs));
+        ensure(header.position() + MasterKey.OVERHEAD + 4);
+        int sealedLen = key.sealInto(header.array(), 0, header.position(), buf, size);
+        size += sealedLen;
+        ByteBuffer.wrap(buf, size, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedLen);
+        size += 4;
+        return new Pack(Id.hash(buf, 0, size), buf, size, List.copyOf(blobs));
     }
 }

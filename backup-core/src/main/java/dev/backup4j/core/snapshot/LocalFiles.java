@@ -13,7 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads a local file's metadata into a {@link Node}, as restic records it (Unix attributes where available). */
 final class LocalFiles {
-    private static final Map<Object, String> NAMES = new ConcurrentHashMap<>();
+    // Without owner and group: for those the JDK looks up the passwd and group databases on every call.
+    private static final String NUMERIC = "unix:mode,ino,dev,rdev,nlink,uid,gid,ctime,lastModifiedTime,"
+            + "lastAccessTime,size";
+    private static final Map<Long, String> USERS = new ConcurrentHashMap<>();
+    private static final Map<Long, String> GROUPS = new ConcurrentHashMap<>();
     private static volatile boolean unixView = true;
 
     private LocalFiles() {
@@ -22,7 +26,7 @@ final class LocalFiles {
     static Node stat(Path p, String name, ZoneId zone) throws IOException {
         if (unixView) {
             try {
-                Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> a = Files.readAttributes(p, NUMERIC, LinkOption.NOFOLLOW_LINKS);
                 return fromUnix(p, name, zone, a);
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 unixView = false;
@@ -56,7 +60,8 @@ final class LocalFiles {
                 .atime(time(a.get("lastAccessTime"), zone))
                 .ctime(time(a.get("ctime"), zone))
                 .owner(((Number) a.get("uid")).longValue(), ((Number) a.get("gid")).longValue())
-                .ownerNames(principalName(a.get("owner")), principalName(a.get("group")))
+                .ownerNames(userName(p, ((Number) a.get("uid")).longValue()),
+                        groupName(p, ((Number) a.get("gid")).longValue()))
                 .inode(((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),
                         ((Number) a.get("nlink")).longValue());
         if (type == NodeType.FILE) {
@@ -69,11 +74,34 @@ final class LocalFiles {
         return b.build();
     }
 
-    private static String principalName(Object principal) {
-        if (principal == null) {
+    /** The user name for {@code uid}, looked up once per uid (through {@code p}, a file that has it). */
+    private static String userName(Path p, long uid) {
+        String n = USERS.get(uid);
+        if (n == null) {
+            n = lookup(p, "unix:owner");
+            USERS.put(uid, n);
+        }
+        return n;
+    }
+
+    private static String groupName(Path p, long gid) {
+        String n = GROUPS.get(gid);
+        if (n == null) {
+            n = lookup(p, "unix:group");
+            GROUPS.put(gid, n);
+        }
+        return n;
+    }
+
+    private static String lookup(Path p, String attribute) {
+        try {
+            Object principal = Files.getAttribute(p, attribute, LinkOption.NOFOLLOW_LINKS);
+            String name = principal == null ? "" : ((java.security.Principal) principal).getName();
+            // the JDK gives the number as the name when the database has no entry; restic leaves the name empty then
+            return name.chars().allMatch(Character::isDigit) ? "" : name;
+        } catch (IOException | RuntimeException e) {
             return "";
         }
-        return NAMES.computeIfAbsent(principal, k -> ((java.security.Principal) k).getName());
     }
 
     private static Node fromPosix(Path p, String name, ZoneId zone) throws IOException {

@@ -202,11 +202,27 @@ public final class SnapshotSources {
             return false;
         }
 
-        private SourceEntry entry(Path p, String snapshotPath, Node meta) {
+        private SourceEntry entry(Path p, String snapshotPath, Node initial) {
             return new SourceEntry() {
+                // Reading a file or listing a directory moves its atime (Java cannot open with O_NOATIME as restic
+                // does), so the node records the atime as it is afterwards: the next backup then sees the same
+                // metadata and keeps the same tree.
+                private volatile Node meta = initial;
+
                 @Override
                 public Node metadata() {
                     return meta;
+                }
+
+                private void refreshAtime() {
+                    try {
+                        java.nio.file.attribute.FileTime at = Files.readAttributes(p, java.nio.file.attribute
+                                .BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).lastAccessTime();
+                        meta = meta.toBuilder().atime(java.time.OffsetDateTime.ofInstant(at.toInstant(), zone))
+                                .build();
+                    } catch (IOException ignored) {
+                        // keep the atime read before
+                    }
                 }
 
                 @Override
@@ -236,12 +252,24 @@ public final class SnapshotSources {
                             out.add(entry(c, cp, cm));
                         }
                     }
+                    if (!options.followSymlinks()) {
+                        refreshAtime();
+                    }
                     return out;
                 }
 
                 @Override
                 public InputStream open() throws IOException {
-                    return Files.newInputStream(p);
+                    InputStream in = Files.newInputStream(p);
+                    return new java.io.FilterInputStream(in) {
+                        @Override
+                        public void close() throws IOException {
+                            super.close();
+                            if (!options.followSymlinks()) {
+                                refreshAtime();
+                            }
+                        }
+                    };
                 }
             };
         }

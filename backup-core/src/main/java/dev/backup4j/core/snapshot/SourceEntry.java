@@ -15,7 +15,9 @@ public interface SourceEntry {
 
     /**
      * The entry's metadata as a node without content or subtree: name, type, mode, times, owner, inode, size
-     * (of a file) and link target (of a symlink). The engine fills in content and subtree.
+     * (of a file) and link target (of a symlink). The engine fills in content and subtree. The engine asks again
+     * after {@link #children()} or after closing {@link #open()}'s stream and takes the access time from that second
+     * answer, so a source may report the access time as reading left it.
      */
     Node metadata();
 

@@ -91,6 +91,17 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void writingAPrefixOfAnArrayStoresExactlyThatPrefix() throws IOException {
+        byte[] buf = randomBytes(21, 4096);
+        byte[] prefix = java.util.Arrays.copyOf(buf, 1000);
+        Handle h = handleFor(FileType.PACK, prefix);
+        backend.write(h, buf, 1000);
+        assertEquals(1000, backend.size(h));
+        assertArrayEquals(prefix, backend.readAll(h));
+        assertThrows(FileAlreadyExistsException.class, () -> backend.write(h, buf, 10));
+    }
+
+    @Test
     void readPastTheEndFails() throws IOException {
         byte[] data = randomBytes(3, 100);
         Handle h = handleFor(FileType.PACK, data);

@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
 @Command(name = "backup", mixinStandardHelpOptions = true, version = "backup4j 0.1.0-SNAPSHOT",
         description = "Back up, list and restore restic-compatible repositories.",
         subcommands = {InitCommand.class, BackupCommandCli.class, SnapshotsCommand.class, RestoreCommandCli.class,
-            DemoCommand.class})
+            DumpCommand.class,
+            DemoCommand.class, ForgetCommand.class, PruneCommand.class,
+            CheckCommand.class, CopyCommand.class, KeyCommand.class, UnlockCommand.class})
 public final class BackupCli {
     /** Exit code for success. */
     public static final int OK = 0;

@@ -1,0 +1,103 @@
+package dev.backup4j.core.maintenance;
+
+import dev.backup4j.core.Repository;
+import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.snapshot.Snapshot;
+import dev.backup4j.retention.RetentionDecision;
+import dev.backup4j.retention.RetentionPolicy;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Applies a {@link RetentionPolicy} to the repository's snapshots and deletes the snapshot files of those it removes,
+ * as {@code restic forget}. Data stays until {@link Prune} runs.
+ *
+ * <pre>{@code
+ * RetentionPolicy p = RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build();  // grouped by host and paths
+ * try (RepositoryLock lock = Locks.on(repo).acquire(true)) {
+ *     ForgetResult r = Forget.on(repo).policy(p).run();
+ *     System.out.println(r.decision().explain());
+ * }
+ * }</pre>
+ *
+ * <p>"Now" for the policy is the repository's clock. Take an exclusive lock first.
+ */
+public final class Forget {
+    private final Repository repo;
+    private RetentionPolicy policy;
+    private boolean dryRun;
+    private Predicate<Snapshot> filter;
+
+    private Forget(Repository repo) {
+        this.repo = repo;
+    }
+
+    /** Starts a forget on {@code repo}; a policy is required. */
+    public static Forget on(Repository repo) {
+        return new Forget(Objects.requireNonNull(repo, "repo"));
+    }
+
+    /** The policy (grouping is part of it: host and paths by default, as restic). */
+    public Forget policy(RetentionPolicy p) {
+        if (policy != null) {
+            throw new IllegalStateException("policy was already set");
+        }
+        policy = Objects.requireNonNull(p, "policy");
+        return this;
+    }
+
+    /** Only decides; deletes nothing. */
+    public Forget dryRun(boolean dry) {
+        this.dryRun = dry;
+        return this;
+    }
+
+    /** Applies the policy only to the snapshots that match (restic's {@code --host}, {@code --tag}, {@code --path}). */
+    public Forget only(Predicate<Snapshot> which) {
+        if (filter != null) {
+            throw new IllegalStateException("only(...) was already set");
+        }
+        filter = Objects.requireNonNull(which, "which");
+        return this;
+    }
+
+    /**
+     * Decides and, unless this is a dry run, deletes the removed snapshots' files.
+     *
+     * @throws IllegalStateException if no policy was set
+     */
+    public ForgetResult run() throws IOException {
+        if (policy == null) {
+            throw new IllegalStateException("set a policy first: policy(RetentionPolicy...)");
+        }
+        List<RetentionView> views = new ArrayList<>();
+        for (Snapshot s : repo.snapshots()) {
+            if (filter == null || filter.test(s)) {
+                views.add(new RetentionView(s));
+            }
+        }
+        RetentionDecision d = policy.apply(views, repo.clock().instant());
+        Set<String> removedIds = d.removedIds();
+        List<Snapshot> kept = new ArrayList<>();
+        List<Snapshot> removed = new ArrayList<>();
+        for (RetentionView v : views) {
+            (removedIds.contains(v.id()) ? removed : kept).add(v.snapshot());
+        }
+        if (!dryRun) {
+            for (Snapshot s : removed) {
+                try {
+                    repo.backend().delete(Handle.of(FileType.SNAPSHOT, s.requireId()));
+                } catch (NoSuchFileException e) {
+                    // removed by someone else meanwhile: the outcome is the same
+                }
+            }
+        }
+        return new ForgetResult(d, kept, removed, dryRun);
+    }
+}

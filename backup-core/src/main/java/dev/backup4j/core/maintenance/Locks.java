@@ -1,0 +1,441 @@
+package dev.backup4j.core.maintenance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backup4j.core.Repository;
+import dev.backup4j.core.backend.FileInfo;
+import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.common.CorruptDataException;
+import dev.backup4j.core.common.Id;
+import dev.backup4j.core.common.Json;
+import dev.backup4j.core.common.RepositoryLockedException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * restic's repository locks: lock files in {@code locks/}, shared for backup, restore and check, exclusive for
+ * prune, forget and key removal. The library and restic 0.14 see each other's locks.
+ *
+ * <pre>{@code
+ * Locks locks = Locks.on(repo);
+ * try (RepositoryLock lock = locks.acquire(true, Duration.ofMinutes(5))) {   // exclusive, wait up to 5 min
+ *     Prune.on(repo).run();
+ * }
+ * }</pre>
+ *
+ * <p>Rules, as restic 0.14: a lock file is JSON ({@code time, exclusive, hostname, username, pid, uid, gid}) stored
+ * like other metadata; an exclusive lock conflicts with every other lock, a shared one with exclusive ones. After
+ * writing its own lock file a process waits briefly and checks again, and backs off if a conflicting lock appeared.
+ * A held lock is refreshed (a new file with the current time, then the old one removed) every 5 minutes; a lock is
+ * stale when it was not refreshed for 30 minutes, or when it belongs to a process on this host that no longer
+ * exists. Like restic 0.14, a stale lock still blocks until {@link #removeStale()} ({@code unlock}) removes it,
+ * unless {@link Builder#ignoreStale(boolean)} says otherwise.
+ */
+public final class Locks {
+    private static final Logger LOG = LoggerFactory.getLogger(Locks.class);
+    /** restic's stale timeout: a lock not refreshed for this long is stale. */
+    public static final Duration STALE_TIMEOUT = Duration.ofMinutes(30);
+    /** restic's refresh interval. */
+    public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(5);
+
+    private final Repository repo;
+    private final String hostname;
+    private final String username;
+    private final long pid;
+    private final long uid;
+    private final long gid;
+    private final LongPredicate processAlive;
+    private final Duration waitBeforeCheck;
+    private final Duration retryInterval;
+    private final Duration refreshInterval;
+    private final Optional<ScheduledExecutorService> scheduler;
+    private final boolean ignoreStale;
+
+    private Locks(Builder b) {
+        this.repo = b.repo;
+        this.hostname = b.hostname != null ? b.hostname : systemHostname();
+        this.username = b.username != null ? b.username : System.getProperty("user.name", "");
+        this.pid = b.pid != null ? b.pid : ProcessHandle.current().pid();
+        long[] ids = uidGid();
+        this.uid = ids[0];
+        this.gid = ids[1];
+        this.processAlive = b.processAlive != null ? b.processAlive
+                : p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+        this.waitBeforeCheck = b.waitBeforeCheck;
+        this.retryInterval = b.retryInterval;
+        this.refreshInterval = b.refreshInterval;
+        this.scheduler = Optional.ofNullable(b.scheduler);
+        this.ignoreStale = b.ignoreStale;
+    }
+
+    /** Locks for {@code repo} with restic's defaults for this process. */
+    public static Locks on(Repository repo) {
+        return builder(repo).build();
+    }
+
+    /** Starts configuring locks for {@code repo} (for tests: host, pid, scheduler, timings). */
+    public static Builder builder(Repository repo) {
+        return new Builder(Objects.requireNonNull(repo, "repo"));
+    }
+
+    /**
+     * Takes a lock, failing at once if a conflicting lock exists.
+     *
+     * @throws RepositoryLockedException if another process holds a conflicting lock
+     */
+    public RepositoryLock acquire(boolean exclusive) throws IOException {
+        return acquire(exclusive, Duration.ZERO);
+    }
+
+    /**
+     * Takes a lock, retrying while a conflicting lock exists for at most {@code timeout}.
+     *
+     * @throws RepositoryLockedException if a conflicting lock is still there when the timeout is over
+     */
+    public RepositoryLock acquire(boolean exclusive, Duration timeout) throws IOException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return tryAcquire(exclusive);
+            } catch (RepositoryLockedException e) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw e;
+                }
+                LOG.info("{}; retrying", e.getMessage());
+                sleep(Duration.ofNanos(Math.min(left, retryInterval.toNanos())));
+            }
+        }
+    }
+
+    private RepositoryLock tryAcquire(boolean exclusive) throws IOException {
+        checkOthers(exclusive, Optional.empty());
+        Id id = write(exclusive);
+        try {
+            sleep(waitBeforeCheck);
+            checkOthers(exclusive, Optional.of(id));
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(id);
+            throw e;
+        }
+        LOG.debug("acquired {} lock {}", exclusive ? "exclusive" : "shared", id.shortString());
+        return new RepositoryLock(this, id, exclusive, scheduler, refreshInterval);
+    }
+
+    private void checkOthers(boolean exclusive, Optional<Id> own) throws IOException {
+        for (LockInfo other : list()) {
+            if (own.isPresent() && other.id().equals(own.get())) {
+                continue;
+            }
+            if (ignoreStale && other.stale()) {
+                continue;
+            }
+            if (exclusive || other.exclusive()) {
+                throw new RepositoryLockedException("repository is already locked " + (other.exclusive()
+                        ? "exclusively " : "") + "by " + other.describe(OffsetDateTime.now(repo.clock()))
+                        + (other.stale() ? "; the lock is stale: remove it with unlock"
+                        : "; wait, or if that process is gone run unlock"));
+            }
+        }
+    }
+
+    /** Writes a lock file with the current time; returns its id. */
+    Id write(boolean exclusive) throws IOException {
+        if (pid == ProcessHandle.current().pid()) {
+            ignoreSighup();
+        }
+        byte[] json = Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("time", Json.formatTime(OffsetDateTime.now(repo.clock())));
+            g.writeBooleanField("exclusive", exclusive);
+            g.writeStringField("hostname", hostname);
+            g.writeStringField("username", username);
+            g.writeNumberField("pid", pid);
+            if (uid != 0) {
+                g.writeNumberField("uid", uid);
+            }
+            if (gid != 0) {
+                g.writeNumberField("gid", gid);
+            }
+            g.writeEndObject();
+        });
+        return repo.saveJson(FileType.LOCK, json);
+    }
+
+    void delete(Id id) throws IOException {
+        repo.backend().delete(Handle.of(FileType.LOCK, id));
+    }
+
+    private void deleteQuietly(Id id) {
+        try {
+            delete(id);
+        } catch (IOException e) {
+            LOG.warn("could not remove lock {}: {}", id.shortString(), e.getMessage());
+        }
+    }
+
+    /**
+     * The lock files in the repository, oldest first. Files that vanish while being read (a refresh) or cannot be
+     * decoded are skipped, as restic does.
+     */
+    public List<LockInfo> list() throws IOException {
+        List<LockInfo> out = new ArrayList<>();
+        OffsetDateTime now = OffsetDateTime.now(repo.clock());
+        for (FileInfo f : repo.backend().list(FileType.LOCK)) {
+            if (!Id.isValid(f.name())) {
+                continue;
+            }
+            Id id = Id.parse(f.name());
+            try {
+                out.add(parse(id, repo.loadJson(Handle.of(FileType.LOCK, id)), now));
+            } catch (NoSuchFileException e) {
+                // refreshed or released meanwhile
+            } catch (CorruptDataException e) {
+                LOG.warn("ignoring unreadable lock {}: {}", id.shortString(), e.getMessage());
+            }
+        }
+        out.sort(Comparator.comparing(LockInfo::time).thenComparing(LockInfo::id));
+        return out;
+    }
+
+    private LockInfo parse(Id id, byte[] json, OffsetDateTime now) throws CorruptDataException {
+        String what = "lock " + id.shortString();
+        JsonNode n = Json.parse(json, what);
+        OffsetDateTime time = Json.parseTime(Json.text(n, "time", what), what);
+        String host = Json.optText(n, "hostname");
+        long lockPid = Json.optLong(n, "pid");
+        boolean stale = Duration.between(time, now).compareTo(STALE_TIMEOUT) > 0
+                || (host.equals(hostname) && !processAlive.test(lockPid));
+        return new LockInfo(id, time, n.path("exclusive").asBoolean(false), host, Json.optText(n, "username"),
+                lockPid, Json.optLong(n, "uid"), Json.optLong(n, "gid"), stale);
+    }
+
+    /** Removes the stale locks (what {@code restic unlock} does); returns them. */
+    public List<LockInfo> removeStale() throws IOException {
+        List<LockInfo> removed = new ArrayList<>();
+        for (LockInfo l : list()) {
+            if (l.stale()) {
+                try {
+                    delete(l.id());
+                    removed.add(l);
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Removes every lock, including live ones ({@code unlock --remove-all}); returns their ids. */
+    public List<Id> removeAll() throws IOException {
+        Set<Id> removed = new HashSet<>();
+        for (FileInfo f : repo.backend().list(FileType.LOCK)) {
+            if (Id.isValid(f.name())) {
+                try {
+                    delete(Id.parse(f.name()));
+                    removed.add(Id.parse(f.name()));
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return removed.stream().sorted().toList();
+    }
+
+    /** The host name written into lock files; stale detection by process id applies to locks of this host. */
+    public String hostname() {
+        return hostname;
+    }
+
+    private static void sleep(Duration d) throws IOException {
+        if (d.isZero() || d.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a lock");
+        }
+    }
+
+    private static volatile boolean sighupIgnored;
+
+    /**
+     * restic decides whether a lock's process is alive by sending it SIGHUP ({@code restic unlock}, and every
+     * staleness test on the same host). The JVM's default reaction to SIGHUP is to exit, so while this process
+     * holds a lock it must ignore SIGHUP, as restic itself does. Installed once, for the life of the JVM.
+     */
+    @SuppressWarnings("restriction")
+    private static void ignoreSighup() {
+        if (sighupIgnored) {
+            return;
+        }
+        synchronized (Locks.class) {
+            if (sighupIgnored) {
+                return;
+            }
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LOG.debug("ignored SIGHUP"));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.warn("cannot ignore SIGHUP ({}): restic unlock on this host would stop this process",
+                        e.getMessage());
+            }
+            sighupIgnored = true;
+        }
+    }
+
+    /** The host name as Go's {@code os.Hostname()} gives it, so restic can judge our locks by process id. */
+    static String systemHostname() {
+        try {
+            String s = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!s.isEmpty()) {
+                return s;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static long[] uidGid() {
+        try {
+            Path self = Path.of("/proc/self");
+            return new long[] {((Number) Files.getAttribute(self, "unix:uid")).longValue(),
+                ((Number) Files.getAttribute(self, "unix:gid")).longValue()};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** Options for {@link Locks}. Each may be set once. */
+    public static final class Builder {
+        private final Repository repo;
+        private final Set<String> set = new HashSet<>();
+        private String hostname;
+        private String username;
+        private Long pid;
+        private LongPredicate processAlive;
+        private Duration waitBeforeCheck = Duration.ofMillis(200);
+        private Duration retryInterval = Duration.ofSeconds(1);
+        private Duration refreshInterval = REFRESH_INTERVAL;
+        private ScheduledExecutorService scheduler;
+        private boolean ignoreStale;
+
+        private Builder(Repository repo) {
+            this.repo = repo;
+        }
+
+        private void once(String option) {
+            if (!set.add(option)) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /** The host name recorded in lock files (default: this machine's, as restic reads it). */
+        public Builder hostname(String name) {
+            once("hostname");
+            this.hostname = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The user name recorded in lock files (default: the {@code user.name} property). */
+        public Builder username(String name) {
+            once("username");
+            this.username = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The process id recorded in lock files (default: this JVM's). */
+        public Builder pid(long processId) {
+            once("pid");
+            this.pid = processId;
+            return this;
+        }
+
+        /** How to tell whether a process on this host is alive (default: {@link ProcessHandle}). */
+        public Builder processAlive(LongPredicate alive) {
+            once("processAlive");
+            this.processAlive = Objects.requireNonNull(alive, "alive");
+            return this;
+        }
+
+        /** The pause between writing a lock file and checking for conflicting ones (default 200 ms, as restic). */
+        public Builder waitBeforeCheck(Duration d) {
+            once("waitBeforeCheck");
+            this.waitBeforeCheck = nonNegative(d);
+            return this;
+        }
+
+        /** The pause between attempts while waiting for a lock (default 1 s). */
+        public Builder retryInterval(Duration d) {
+            once("retryInterval");
+            this.retryInterval = nonNegative(d);
+            return this;
+        }
+
+        /** How often a held lock is refreshed (default 5 minutes, as restic). */
+        public Builder refreshInterval(Duration d) {
+            once("refreshInterval");
+            if (nonNegative(d).isZero()) {
+                throw new IllegalArgumentException("the refresh interval must be positive");
+            }
+            this.refreshInterval = d;
+            return this;
+        }
+
+        /**
+         * The scheduler that runs refreshes (default: one daemon thread per held lock). The caller owns it and shuts
+         * it down.
+         */
+        public Builder scheduler(ScheduledExecutorService s) {
+            once("scheduler");
+            this.scheduler = Objects.requireNonNull(s, "s");
+            return this;
+        }
+
+        /** Whether stale locks are ignored when acquiring (default false: like restic 0.14, they block). */
+        public Builder ignoreStale(boolean ignore) {
+            once("ignoreStale");
+            this.ignoreStale = ignore;
+            return this;
+        }
+
+        /** The configured locks. */
+        public Locks build() {
+            return new Locks(this);
+        }
+
+        private static Duration nonNegative(Duration d) {
+            Objects.requireNonNull(d, "duration");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("duration must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.backup4j.core.maintenance;
+
+import dev.backup4j.core.snapshot.Snapshot;
+import dev.backup4j.retention.RetentionSnapshot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** A core {@link Snapshot} as retention sees it: restic's hex id, time, host, paths and tags; never held. */
+record RetentionView(Snapshot snapshot) implements RetentionSnapshot {
+    @Override
+    public String id() {
+        return snapshot.requireId().toString();
+    }
+
+    @Override
+    public Instant time() {
+        return snapshot.instant();
+    }
+
+    @Override
+    public String host() {
+        return snapshot.hostname();
+    }
+
+    @Override
+    public List<String> paths() {
+        return snapshot.paths();
+    }
+
+    @Override
+    public Set<String> tags() {
+        return Set.copyOf(snapshot.tags());
+    }
+
+    @Override
+    public boolean held() {
+        return false;
+    }
+}

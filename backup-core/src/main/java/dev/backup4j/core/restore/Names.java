@@ -1,0 +1,42 @@
+package dev.backup4j.core.restore;
+
+/** Entry names and target-relative paths ("/a/b"). */
+final class Names {
+    /** The temporary-name suffix of files being restored. */
+    static final String TEMP_SUFFIX = ".backup4j-restore";
+
+    private Names() {
+    }
+
+    /** True if {@code name} is a plain name that stays inside its directory. */
+    static boolean safe(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
+    }
+
+    static String child(String dir, String name) {
+        return dir.equals("/") ? "/" + name : dir + "/" + name;
+    }
+
+    static String parent(String path) {
+        int i = path.lastIndexOf('/');
+        return i <= 0 ? "/" : path.substring(0, i);
+    }
+
+    static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Shows NUL and other control characters visibly in messages. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c < 0x20) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.backup4j.core.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backup4j.core.Repository;
+import dev.backup4j.core.common.CorruptDataException;
+import dev.backup4j.core.snapshot.Node;
+import dev.backup4j.core.snapshot.Snapshot;
+import dev.backup4j.core.testing.TreeDigest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A crafted repository whose trees hold names that would escape the target: refused, nothing written anywhere. */
+class RestoreSafetyTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", ".", "", "/etc/evil", "a/../../evil", "nul\0byte"})
+    void unsafeNamesAreRefusedAndNothingIsWritten(String name) throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path target = Files.createDirectories(outside.resolve("target"));
+        Map<String, String> before = TreeDigest.of(tmp.resolve("outside"));
+        try (Repository repo = Fixtures.opener(tmp.resolve("repo")).init()) {
+            Node evil = Fixtures.file(repo, name, "pwned\n");
+            // the unsafe entry sits below a harmless directory and beside a harmless file
+            Node d = Fixtures.dir(repo, "d", Fixtures.file(repo, "fine.txt", "ok"), evil);
+            Snapshot s = Fixtures.snapshot(repo, Fixtures.T0, Fixtures.file(repo, "first.txt", "1"), d);
+            for (boolean viaFacade : new boolean[] {false, true}) {
+                CorruptDataException e = assertThrows(UnsafeEntryException.class, () -> {
+                    if (viaFacade) {
+                        repo.restore("latest").target(target).run();
+                    } else {
+                        try (RestoreTarget t = RestoreTargets.directory(target)) {
+                            RestoreExecutor.of(repo).execute(RestorePlanner.of(repo, SnapshotSelector.latest())
+                                    .plan(t), t);
+                        }
+                    }
+                });
+                assertTrue(e.getMessage().contains(s.requireId().shortString()), e.getMessage());
+                assertTrue(e.getMessage().contains("'/d'"), e.getMessage());
+            }
+        }
+        assertEquals(before, TreeDigest.of(tmp.resolve("outside")), "nothing written, inside or outside the target");
+        assertFalse(Files.exists(tmp.resolve("evil")));
+    }
+
+    @Test
+    void symlinksInTheTargetAreReplacedNeverFollowed() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        Files.createSymbolicLink(target.resolve("d"), elsewhere);
+        Files.createSymbolicLink(target.resolve("top.txt"), elsewhere.resolve("top.txt"));
+        try (Repository repo = Fixtures.opener(tmp.resolve("repo")).init()) {
+            Fixtures.snapshot(repo, Fixtures.T0, Fixtures.file(repo, "top.txt", "top"),
+                    Fixtures.dir(repo, "d", Fixtures.file(repo, "inner.txt", "inner")));
+            var r = repo.restore("latest").target(target).run();
+            assertTrue(r.complete(), r.errors().toString());
+        }
+        try (var s = Files.list(elsewhere)) {
+            assertEquals(0, s.count(), "nothing was written through the symlinks");
+        }
+        assertTrue(Files.isDirectory(target.resolve("d"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("inner", Files.readString(target.resolve("d/inner.txt")));
+        assertFalse(Files.isSymbolicLink(target.resolve("top.txt")));
+        assertEquals("top", Files.readString(target.resolve("top.txt")));
+    }
+}
