@@ -69,9 +69,6 @@ final class Archiver implements AutoCloseable {
     private volatile Throwable fatal;
     // One read buffer per reader thread: allocating (and zeroing) 1 MiB per file dominated a backup of many small files.
     private final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
-    // Chunks in flight are copied into pooled buffers; there are never more than chunkSlots of them.
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> chunkBuffers =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
             BackupListener listener, long readBytesPerSecond) {
@@ -287,8 +284,8 @@ final class Archiver implements AutoCloseable {
                 for (int n; (n = chunks.next()) >= 0; ) {
                     readBuffer.set(chunks.buffer()); // it may have grown for a large chunk
                     chunkSlots.acquire();
-                    byte[] copy = chunkBuffer(n);
-                    System.arraycopy(chunks.buffer(), 0, copy, 0, n);
+                    // an exact copy: under a fixed heap, live memory (chunks in flight) matters more than garbage
+                    byte[] copy = java.util.Arrays.copyOf(chunks.buffer(), n);
                     final int len = n;
                     ids.add(CompletableFuture.supplyAsync(() -> {
                         try {
@@ -297,7 +294,6 @@ final class Archiver implements AutoCloseable {
                             fail(ex);
                             throw new UncheckedIOException(ex);
                         } finally {
-                            chunkBuffers.offer(copy);
                             chunkSlots.release();
                         }
                     }, blobs));
@@ -330,12 +326,6 @@ final class Archiver implements AutoCloseable {
         } finally {
             current.remove(path);
         }
-    }
-
-    /** A pooled buffer of at least {@code n} bytes (pooled buffers hold a chunk of the maximum size). */
-    private byte[] chunkBuffer(int n) {
-        byte[] b = chunkBuffers.poll();
-        return b != null && b.length >= n ? b : new byte[dev.backup4j.core.chunker.Chunker.MAX_SIZE];
     }
 
     private static void waitQuietly(List<CompletableFuture<Id>> ids) {

@@ -445,32 +445,44 @@ public final class Repository implements Closeable {
             }
             inOpenPacks.add(k);
         }
-        // Work buffers are per thread and reused, so storing a blob allocates nothing proportional to its size.
-        Buffers work = buffers.get();
-        byte[] plain = data;
-        int poff = off;
-        int plen = len;
-        int uncompressed = 0;
-        if (config.version() >= 2 && (type == BlobType.TREE || options.compression != Compression.OFF)) {
-            byte[] z = work.compress(Zstd.bound(len));
-            int zlen = Zstd.compressInto(data, off, len, z,
-                    options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
-            if (zlen < len) {
-                plain = z;
-                poff = 0;
-                plen = zlen;
-                uncompressed = len;
-            }
-        }
-        byte[] sealed = work.seal(plen + MasterKey.OVERHEAD);
-        int sealedLen = key.sealInto(plain, poff, plen, sealed, 0);
         PackWriter.Pack full = null;
-        synchronized (packLock) {
-            PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, packBuffer()));
-            w.add(type, id, sealed, 0, sealedLen, uncompressed);
-            if (w.size() >= options.packSize) {
-                openPacks.remove(type);
-                full = w.finish();
+        int sealedLen;
+        boolean added = false;
+        try {
+            // Work buffers are per thread and reused, so storing a blob allocates nothing proportional to its size.
+            Buffers work = buffers.get();
+            byte[] plain = data;
+            int poff = off;
+            int plen = len;
+            int uncompressed = 0;
+            if (config.version() >= 2 && (type == BlobType.TREE || options.compression != Compression.OFF)) {
+                byte[] z = work.compress(Zstd.bound(len));
+                int zlen = Zstd.compressInto(data, off, len, z,
+                        options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
+                if (zlen < len) {
+                    plain = z;
+                    poff = 0;
+                    plen = zlen;
+                    uncompressed = len;
+                }
+            }
+            byte[] sealed = work.seal(plen + MasterKey.OVERHEAD);
+            sealedLen = key.sealInto(plain, poff, plen, sealed, 0);
+            synchronized (packLock) {
+                PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, packBuffer()));
+                w.add(type, id, sealed, 0, sealedLen, uncompressed);
+                if (w.size() >= options.packSize) {
+                    openPacks.remove(type);
+                    full = w.finish();
+                }
+            }
+            added = true;
+        } finally {
+            if (!added) {
+                // the blob is not stored: let a later call store it instead of trusting a pending claim
+                synchronized (packLock) {
+                    inOpenPacks.remove(k);
+                }
             }
         }
         stats.blobsAdded.incrementAndGet();
@@ -508,17 +520,29 @@ public final class Repository implements Closeable {
 
     private byte[] packBuffer() {
         byte[] b = packBuffers.poll();
-        return b != null ? b : new byte[options.packSize + 1024 * 1024];
+        // room for a full pack plus one maximal blob and its header entry, so the buffer never has to grow
+        return b != null ? b : new byte[options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024];
     }
 
     private void recycle(byte[] buffer) {
-        if (buffer.length <= 2 * (options.packSize + 1024 * 1024) && packBuffers.size() < 4) {
+        if (buffer.length <= 2 * (options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024)
+                && packBuffers.size() < 2) {
             packBuffers.offer(buffer);
         }
     }
 
     private void upload(PackWriter.Pack pack) throws IOException {
-        backend.write(Handle.of(FileType.PACK, pack.id()), pack.buffer(), pack.length());
+        try {
+            backend.write(Handle.of(FileType.PACK, pack.id()), pack.buffer(), pack.length());
+        } catch (IOException | RuntimeException | Error e) {
+            // the pack is lost: its blobs must be stored again by a later call, not deduplicated against it
+            synchronized (packLock) {
+                for (PackedBlob b : pack.blobs()) {
+                    inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
+                }
+            }
+            throw e;
+        }
         recycle(pack.buffer());
         Map<Id, List<PackedBlob>> toIndex = null;
         synchronized (packLock) {

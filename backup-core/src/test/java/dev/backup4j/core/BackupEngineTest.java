@@ -318,6 +318,30 @@ class BackupEngineTest {
     }
 
     @Test
+    void aFailedUploadDoesNotLeaveBlobsThatLaterBackupsTrust() throws Exception {
+        Path src = tmp.resolve("src");
+        Random rnd = new Random(9);
+        for (int i = 0; i < 6; i++) {
+            byte[] b = new byte[300_000];
+            rnd.nextBytes(b);
+            Files.createDirectories(src);
+            Files.write(src.resolve("f" + i + ".bin"), b);
+        }
+        Path repoDir = tmp.resolve("repo");
+        FailingPackWrites faulty = new FailingPackWrites(Backends.local(repoDir), 2);
+        // the same Repository instance lives on after the failed backup, as in a long-running service
+        try (Repository repo = opener(faulty).init()) {
+            assertThrows(IOException.class, () -> repo.backup().path(src).workers(1).run());
+            repo.backup().path(src).workers(1).run();
+        }
+        Restic.on(repoDir, "pw").run("check", "--read-data").ok();
+        try (Repository repo = opener(Backends.local(repoDir)).open()) {
+            repo.restore("latest").target(tmp.resolve("out")).run();
+        }
+        assertEquals(TreeDigest.of(src), TreeDigest.of(restoreRoot(tmp.resolve("out"), src)));
+    }
+
+    @Test
     void composedSourcesAndCustomEntriesInOneSnapshot() throws Exception {
         Path www = tmp.resolve("var/www/lms");
         write(www.resolve("index.php"), "<?php echo 1;");

@@ -46,9 +46,11 @@ public final class PackWriter {
 
     /** Appends {@code len} bytes of a sealed blob held in {@code sealed} from {@code off}. */
     public void add(BlobType type, Id id, byte[] sealed, int off, int len, int uncompressedLength) {
-        blobs.add(new PackedBlob(type, id, size, len, uncompressedLength));
+        // Grow first: if that fails (out of memory), the writer is unchanged. Listing the blob before its bytes were
+        // in place once let a failed backup flush a pack whose header named a blob it did not hold.
         ensure(len);
         System.arraycopy(sealed, off, buf, size, len);
+        blobs.add(new PackedBlob(type, id, size, len, uncompressedLength));
         size += len;
     }
 

@@ -49,6 +49,7 @@ class PullAgentTest {
         Path app = Files.createDirectories(tmp.resolve("app"));
         Path lms = Files.createDirectories(app.resolve("var/www/lms/courses"));
         Files.writeString(lms.resolve("101.md"), "# course 101\n");
+        Files.writeString(lms.resolve("theme.css"), "body { margin: 0 }\n"); // never changes
         Files.createDirectories(app.resolve("var/www/lms/cache"));
         Files.writeString(app.resolve("var/www/lms/cache/junk"), "rebuildable");
         KeyPair hostKey = ec();
@@ -81,8 +82,16 @@ class PullAgentTest {
             for (int night = 0; night < 30; night++) {
                 clock.advanceTo(first.plusDays(night).atTime(2, 0).atZone(zone).toInstant());
                 Files.writeString(lms.resolve("101.md"), "# course 101, night " + night + "\n");
+                // edited during the day before (SFTP carries whole seconds, so give each edit its own time)
+                Files.setLastModifiedTime(lms.resolve("101.md"), java.nio.file.attribute.FileTime.from(
+                        clock.instant().minusSeconds(3600)));
                 PullAgent.Run run = agent.runOnce();
                 assertTrue(run.backup().errors().isEmpty(), run.backup().errors().toString());
+                if (night > 0) {
+                    // remote files with unchanged size and mtime are reused from the parent without being read
+                    assertEquals(1, run.backup().filesUnmodified(), "night " + night);
+                    assertEquals(2, run.backup().filesChanged(), "night " + night + ": the course file and the dump");
+                }
             }
             try (Repository repo = Repository.at(Backends.local(repoDir)).password("pw").open()) {
                 List<Snapshot> snaps = repo.snapshots();
