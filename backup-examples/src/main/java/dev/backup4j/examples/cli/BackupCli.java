@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, BackupCommandCli.class, SnapshotsCommand.class, RestoreCommandCli.class,
             DumpCommand.class,
             DemoCommand.class, ForgetCommand.class, PruneCommand.class,
-            CheckCommand.class, CopyCommand.class, KeyCommand.class, UnlockCommand.class})
+            CheckCommand.class, CopyCommand.class, KeyCommand.class, UnlockCommand.class, SimulateCommand.class})
 public final class BackupCli {
     /** Exit code for success. */
     public static final int OK = 0;
@@ -61,8 +61,8 @@ public final class BackupCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("Fatal: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.println("Fatal: " + ex.getMessage().replace('\n', ' ') + " (try '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return ERROR;
         });

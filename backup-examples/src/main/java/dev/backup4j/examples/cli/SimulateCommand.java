@@ -79,8 +79,9 @@ public class SimulateCommand implements Callable<Integer> {
     String years;
     @CommandLine.Option(names = "--at", paramLabel = "DATE", description = "List the restore points that exist at the end of this day.")
     String at;
-    @CommandLine.Option(names = "--json", description = "JSON output.")
-    boolean json;
+    /** The CLI this command runs under: its global {@code --json} (accepted before or after the verb) applies. */
+    @CommandLine.ParentCommand
+    BackupCli cli;
     @CommandLine.Option(names = "--svg", paramLabel = "FILE", description = "Also write the timeline chart as SVG to FILE.")
     Path svg;
     @CommandLine.Option(names = "--csv", paramLabel = "FILE", description = "Also write one CSV row per simulated day to FILE.")
@@ -96,23 +97,17 @@ public class SimulateCommand implements Callable<Integer> {
 
     /** Runs {@code simulate} with these arguments outside a parent CLI (for tests and embedding); returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new SimulateCommand());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("simulate: " + ex.getMessage());
-            return 1;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        String[] all = new String[args.length + 1];
+        all[0] = "simulate";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return BackupCli.run(new BackupCli(java.util.Map.of()), all, out, err);
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        boolean json = cli != null && cli.global.json;
         try {
             ZoneId z = ZoneId.of(zone);
             RetentionSimulation.Builder sim = RetentionSimulation.builder()
