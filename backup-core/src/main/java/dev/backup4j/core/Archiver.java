@@ -186,7 +186,7 @@ final class Archiver implements AutoCloseable {
         for (SourceEntry c : entries) {
             String cn = c.metadata().name();
             String cp = path + "/" + cn;
-            if (!BackupCommand.validName(cn) || !seen.add(cn)) {
+            if (!Node.isSafeName(cn) || !seen.add(cn)) {
                 error(cp, new IOException("invalid or duplicate entry name"));
                 continue;
             }

@@ -479,8 +479,4 @@ public final class BackupCommand {
         }
     }
 
-    static boolean validName(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
-                && name.indexOf('\0') < 0;
-    }
 }

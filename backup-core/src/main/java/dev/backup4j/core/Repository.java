@@ -10,7 +10,6 @@ import dev.backup4j.core.chunker.Polynomial;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.NoSuchSnapshotException;
-import dev.backup4j.core.common.RepositoryException;
 import dev.backup4j.core.common.RepositoryExistsException;
 import dev.backup4j.core.common.RepositoryNotFoundException;
 import dev.backup4j.core.common.UnsupportedFormatException;
@@ -814,7 +813,4 @@ public final class Repository implements Closeable {
         return "Repository[" + backend.location() + ", version " + config.version() + "]";
     }
 
-    static RepositoryException wrap(String message, IOException e) {
-        return new RepositoryException(message + ": " + e.getMessage(), e);
-    }
 }

@@ -58,12 +58,8 @@ public final class Json {
         } catch (CorruptDataException e) {
             throw e;
         } catch (IOException e) {
-            throw new CorruptDataException(what + ": invalid JSON: " + getOriginalMessage(e), e);
+            throw new CorruptDataException(what + ": invalid JSON: " + e.getMessage(), e);
         }
-    }
-
-    private static String getOriginalMessage(IOException e) {
-        return e.getMessage();
     }
 
     /** Formats a time as Go's {@code time.RFC3339Nano}. */

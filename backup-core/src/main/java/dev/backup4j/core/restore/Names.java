@@ -10,8 +10,7 @@ final class Names {
 
     /** True if {@code name} is a plain name that stays inside its directory. */
     static boolean safe(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
-                && name.indexOf('\0') < 0;
+        return dev.backup4j.core.snapshot.Node.isSafeName(name);
     }
 
     static String child(String dir, String name) {

@@ -83,6 +83,16 @@ public final class Node {
         this.error = b.error;
     }
 
+    /**
+     * True if {@code name} can be an entry of a tree: not empty, not {@code .} or {@code ..}, without '/' or NUL,
+     * so that joining it to a directory path never leaves that directory. Backup refuses other names from sources;
+     * restore refuses them in snapshots.
+     */
+    public static boolean isSafeName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
+    }
+
     /** Starts a node with the given name and type; every other field starts empty or zero. */
     public static Builder builder(String name, NodeType type) {
         return new Builder(name, type);

@@ -66,28 +66,12 @@ final class Fixtures {
     }
 
     /** A backend that fails reads of pack files after {@code okReads} of them succeeded (a transient fault). */
-    static final class FailingReads implements Backend {
-        final Backend inner;
+    static final class FailingReads extends dev.backup4j.core.backend.ForwardingBackend {
         final AtomicInteger packReads = new AtomicInteger();
         volatile int okReads = Integer.MAX_VALUE;
 
         FailingReads(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
-        }
-
-        @Override
-        public List<FileInfo> list(FileType type) throws IOException {
-            return inner.list(type);
-        }
-
-        @Override
-        public long size(Handle handle) throws IOException {
-            return inner.size(handle);
+            super(inner);
         }
 
         @Override
@@ -95,17 +79,7 @@ final class Fixtures {
             if (handle.type() == FileType.PACK && packReads.incrementAndGet() > okReads) {
                 throw new IOException("injected fault reading " + handle);
             }
-            return inner.read(handle, offset, length);
-        }
-
-        @Override
-        public void write(Handle handle, byte[] data) throws IOException {
-            inner.write(handle, data);
-        }
-
-        @Override
-        public void delete(Handle handle) throws IOException {
-            inner.delete(handle);
+            return delegate().read(handle, offset, length);
         }
 
         @Override
