@@ -117,21 +117,33 @@ final class Archiver implements AutoCloseable {
         listener.onError(path, msg);
     }
 
-    /** Loads a parent directory's entries by name; empty if the parent tree cannot be read. */
-    Map<String, Node> parentEntries(Optional<Node> parentDir) {
+    /** A parent directory's tree: its id, its nodes, and the nodes by name. */
+    private record ParentDir(Id id, List<Node> nodes, Map<String, Node> byName) {
+        static final ParentDir NONE = new ParentDir(null, List.of(), Map.of());
+    }
+
+    /** Loads a parent directory's tree; none if there is no parent or its tree cannot be read. */
+    private ParentDir parentDir(Optional<Node> parentDir) {
         if (parentDir.isEmpty() || parentDir.get().type() != NodeType.DIR || parentDir.get().subtree().isEmpty()) {
-            return Map.of();
+            return ParentDir.NONE;
         }
+        Id id = parentDir.get().subtree().get();
         try {
-            Map<String, Node> m = new HashMap<>();
-            for (Node n : repo.loadTree(parentDir.get().subtree().get()).nodes()) {
+            List<Node> nodes = repo.loadTree(id).nodes();
+            Map<String, Node> m = new HashMap<>(nodes.size() * 4 / 3 + 1);
+            for (Node n : nodes) {
                 m.put(n.name(), n);
             }
-            return m;
+            return new ParentDir(id, nodes, m);
         } catch (IOException e) {
             LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
-            return Map.of();
+            return ParentDir.NONE;
         }
+    }
+
+    /** Loads a parent directory's entries by name; empty if the parent tree cannot be read. */
+    Map<String, Node> parentEntries(Optional<Node> parentDir) {
+        return parentDir(parentDir).byName();
     }
 
     /**
@@ -180,7 +192,8 @@ final class Archiver implements AutoCloseable {
             error(path, ex);
             entries = List.of();
         }
-        Map<String, Node> old = parentEntries(parent);
+        ParentDir parentTree = parentDir(parent);
+        Map<String, Node> old = parentTree.byName();
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
         Set<String> seen = new HashSet<>();
         for (SourceEntry c : entries) {
@@ -204,9 +217,12 @@ final class Archiver implements AutoCloseable {
             if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
                 return Optional.<Node>empty();
             }
+            Tree tree = new Tree(nodes);
             Id subtree;
             try {
-                subtree = repo.saveTree(new Tree(nodes));
+                // an unchanged directory keeps its parent's tree blob: no need to encode and hash it again
+                subtree = parentTree.id() != null && tree.nodes().equals(parentTree.nodes())
+                        ? parentTree.id() : repo.saveTree(tree);
             } catch (IOException ex) {
                 fail(ex);
                 throw new UncheckedIOException(ex);

@@ -1,6 +1,8 @@
 package dev.backup4j.core.index;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.Json;
@@ -65,34 +67,104 @@ public record IndexFile(Map<Id, List<PackedBlob>> packs, List<Id> supersedes) {
      * @throws CorruptDataException if it is not a valid index
      */
     public static IndexFile parse(byte[] json, String what) throws CorruptDataException {
-        JsonNode root = Json.parse(json, what);
-        if (!root.isObject() || !root.path("packs").isArray()) {
-            throw new CorruptDataException(what + ": not an index (no 'packs' array)");
-        }
+        // streamed: a repository's index holds one entry per blob, and every open reads all of it
         Map<Id, List<PackedBlob>> packs = new LinkedHashMap<>();
         List<Id> supersedes = new ArrayList<>();
-        try {
-            for (JsonNode s : root.path("supersedes")) {
-                supersedes.add(Id.parse(s.asText()));
+        boolean sawPacks = false;
+        try (JsonParser p = Json.parser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CorruptDataException(what + ": not an index (no 'packs' array)");
             }
-            for (JsonNode p : root.get("packs")) {
-                Id pack = Id.parse(Json.text(p, "id", what));
-                List<PackedBlob> blobs = new ArrayList<>();
-                for (JsonNode b : p.path("blobs")) {
-                    blobs.add(new PackedBlob(BlobType.fromJson(Json.text(b, "type", what)),
-                            Id.parse(Json.text(b, "id", what)), b.path("offset").asLong(-1),
-                            Math.toIntExact(b.path("length").asLong(-1)),
-                            Math.toIntExact(b.path("uncompressed_length").asLong(0))));
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (field.equals("packs") && t == JsonToken.START_ARRAY) {
+                    sawPacks = true;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        parsePack(p, packs, what);
+                    }
+                    expect(p, JsonToken.END_ARRAY, what);
+                } else if (field.equals("supersedes") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.VALUE_STRING) {
+                        supersedes.add(Id.parse(p.getText()));
+                    }
+                    expect(p, JsonToken.END_ARRAY, what);
+                } else {
+                    p.skipChildren();
                 }
-                packs.merge(pack, blobs, (a, c) -> {
-                    List<PackedBlob> all = new ArrayList<>(a);
-                    all.addAll(c);
-                    return all;
-                });
             }
+            expect(p, JsonToken.END_OBJECT, what);
+            if (!sawPacks) {
+                throw new CorruptDataException(what + ": not an index (no 'packs' array)");
+            }
+        } catch (CorruptDataException e) {
+            throw e;
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CorruptDataException(what + ": invalid index entry: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CorruptDataException(what + ": invalid JSON: " + e.getMessage(), e);
         }
         return new IndexFile(packs, supersedes);
+    }
+
+    private static void expect(JsonParser p, JsonToken t, String what) throws CorruptDataException {
+        if (p.currentToken() != t) {
+            throw new CorruptDataException(what + ": invalid index: expected " + t + " at " + p.currentLocation()
+                    + ", found " + p.currentToken());
+        }
+    }
+
+    /** One entry of "packs"; the parser is on its START_OBJECT and is left on its END_OBJECT. */
+    private static void parsePack(JsonParser p, Map<Id, List<PackedBlob>> packs, String what) throws IOException {
+        Id pack = null;
+        List<PackedBlob> blobs = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (field.equals("id") && t == JsonToken.VALUE_STRING) {
+                pack = Id.parse(p.getText());
+            } else if (field.equals("blobs") && t == JsonToken.START_ARRAY) {
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    blobs.add(parseBlob(p, what));
+                }
+                expect(p, JsonToken.END_ARRAY, what);
+            } else {
+                p.skipChildren();
+            }
+        }
+        expect(p, JsonToken.END_OBJECT, what);
+        if (pack == null) {
+            throw new CorruptDataException(what + ": missing or non-text field 'id'");
+        }
+        packs.merge(pack, blobs, (a, c) -> {
+            List<PackedBlob> all = new ArrayList<>(a);
+            all.addAll(c);
+            return all;
+        });
+    }
+
+    private static PackedBlob parseBlob(JsonParser p, String what) throws IOException {
+        Id id = null;
+        BlobType type = null;
+        long offset = -1;
+        long length = -1;
+        long uncompressed = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "id" -> id = t == JsonToken.VALUE_STRING ? Id.parse(p.getText()) : null;
+                case "type" -> type = t == JsonToken.VALUE_STRING ? BlobType.fromJson(p.getText()) : null;
+                case "offset" -> offset = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "length" -> length = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "uncompressed_length" -> uncompressed = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
+                default -> p.skipChildren();
+            }
+        }
+        expect(p, JsonToken.END_OBJECT, what);
+        if (id == null || type == null) {
+            throw new CorruptDataException(what + ": missing or non-text field '" + (id == null ? "id" : "type") + "'");
+        }
+        return new PackedBlob(type, id, offset, Math.toIntExact(length), Math.toIntExact(uncompressed));
     }
 }

@@ -101,7 +101,7 @@ public final class Copy {
             if (!json.hasNonNull("original")) {
                 json.put("original", s.requireId().toString());
             }
-            Id id = dst.saveJson(FileType.SNAPSHOT, Json.MAPPER.writeValueAsBytes(json));
+            Id id = dst.saveJson(FileType.SNAPSHOT, Json.toBytes(json));
             copied.put(s.requireId(), id);
             present.computeIfAbsent(origin, k -> new HashSet<>()).add(s.tree());
         }

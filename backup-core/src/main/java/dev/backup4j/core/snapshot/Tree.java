@@ -1,7 +1,8 @@
 package dev.backup4j.core.snapshot;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.Json;
@@ -20,9 +21,31 @@ import java.util.Optional;
  * @param nodes the entries, sorted by name, names unique
  */
 public record Tree(List<Node> nodes) {
-    /** Orders names as restic does: by their UTF-8 bytes. */
-    public static final Comparator<String> NAME_ORDER = (a, b) -> Arrays.compareUnsigned(
-            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Orders names as restic does: by their UTF-8 bytes, which is code point order. Compared without encoding:
+     * UTF-16 order only differs from code point order for surrogates against U+E000..U+FFFF.
+     */
+    public static final Comparator<String> NAME_ORDER = Tree::compareNames;
+
+    private static int compareNames(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return codePointRank(x) - codePointRank(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    /** Moves surrogates (U+D800..U+DFFF, which start code points above U+FFFF) after U+E000..U+FFFF. */
+    private static int codePointRank(char c) {
+        if (c < 0xD800) {
+            return c;
+        }
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
 
     /**
      * Sorts a copy of the nodes.
@@ -31,13 +54,24 @@ public record Tree(List<Node> nodes) {
      */
     public Tree {
         List<Node> sorted = new ArrayList<>(nodes);
-        sorted.sort(Comparator.comparing(Node::name, NAME_ORDER));
+        if (!isSorted(sorted)) {
+            sorted.sort(Comparator.comparing(Node::name, NAME_ORDER));
+        }
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
                 throw new IllegalArgumentException("duplicate name in tree: '" + sorted.get(i).name() + "'");
             }
         }
         nodes = List.copyOf(sorted);
+    }
+
+    private static boolean isSorted(List<Node> nodes) {
+        for (int i = 1; i < nodes.size(); i++) {
+            if (compareNames(nodes.get(i - 1).name(), nodes.get(i).name()) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The node with that name. */
@@ -122,55 +156,158 @@ public record Tree(List<Node> nodes) {
     }
 
     /**
-     * Parses a tree blob. Unknown fields (extended attributes, newer restic additions) are ignored.
+     * Parses a tree blob. Unknown fields (extended attributes, newer restic additions) are ignored. Parsing streams
+     * tokens straight into node builders: an unchanged backup parses every tree of its parent snapshot.
      *
      * @throws CorruptDataException if it is not a tree
      */
     public static Tree parse(byte[] json, String what) throws CorruptDataException {
-        JsonNode root = Json.parse(json, what);
-        JsonNode nodes = root.get("nodes");
-        if (nodes == null || !(nodes.isArray() || nodes.isNull())) {
-            throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
-        }
-        List<Node> out = new ArrayList<>();
-        try {
-            for (JsonNode j : nodes) {
-                Node.Builder b = Node.builder(Json.text(j, "name", what),
-                        NodeType.fromJson(Json.text(j, "type", what)));
-                b.mode(Json.optLong(j, "mode"));
-                String mt = Json.optText(j, "mtime");
-                if (!mt.isEmpty()) {
-                    b.mtime(Json.parseTime(mt, what));
+        try (JsonParser p = Json.parser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
+            }
+            List<Node> out = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!field.equals("nodes")) {
+                    p.skipChildren();
+                } else if (t == JsonToken.START_ARRAY) {
+                    out = new ArrayList<>();
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        out.add(parseNode(p, what));
+                    }
+                    expect(p, JsonToken.END_ARRAY, what);
+                } else if (t == JsonToken.VALUE_NULL) {
+                    out = new ArrayList<>();
+                } else {
+                    throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
                 }
-                String at = Json.optText(j, "atime");
-                if (!at.isEmpty()) {
-                    b.atime(Json.parseTime(at, what));
-                }
-                String ct = Json.optText(j, "ctime");
-                if (!ct.isEmpty()) {
-                    b.ctime(Json.parseTime(ct, what));
-                }
-                b.owner(Json.optLong(j, "uid"), Json.optLong(j, "gid"));
-                b.ownerNames(Json.optText(j, "user"), Json.optText(j, "group"));
-                b.inode(Json.optLong(j, "inode"), Json.optLong(j, "device_id"), Json.optLong(j, "links"));
-                b.size(Json.optLong(j, "size"));
-                b.linkTarget(Json.optText(j, "linktarget"));
-                b.device(Json.optLong(j, "device"));
-                List<Id> content = new ArrayList<>();
-                for (JsonNode c : j.path("content")) {
-                    content.add(Id.parse(c.asText()));
-                }
-                b.content(content);
-                String sub = Json.optText(j, "subtree");
-                if (!sub.isEmpty()) {
-                    b.subtree(Id.parse(sub));
-                }
-                b.error(Json.optText(j, "error"));
-                out.add(b.build());
+            }
+            expect(p, JsonToken.END_OBJECT, what);
+            if (out == null) {
+                throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
             }
             return new Tree(out);
+        } catch (CorruptDataException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new CorruptDataException(what + ": invalid tree: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CorruptDataException(what + ": invalid JSON: " + e.getMessage(), e);
         }
+    }
+
+    private static void expect(JsonParser p, JsonToken t, String what) throws CorruptDataException {
+        if (p.currentToken() != t) {
+            throw new CorruptDataException(what + ": invalid tree: expected " + t + " at " + p.currentLocation()
+                    + ", found " + p.currentToken());
+        }
+    }
+
+    /** One node; the parser is on its START_OBJECT and is left on its END_OBJECT. */
+    private static Node parseNode(JsonParser p, String what) throws IOException {
+        String name = null;
+        String type = null;
+        long mode = 0;
+        long uid = 0;
+        long gid = 0;
+        long inode = 0;
+        long deviceId = 0;
+        long links = 0;
+        long size = 0;
+        long device = 0;
+        String user = "";
+        String group = "";
+        String linkTarget = "";
+        String error = "";
+        String mtime = "";
+        String atime = "";
+        String ctime = "";
+        List<Id> content = List.of();
+        Id subtree = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "name" -> name = text(p, t, field, what);
+                case "type" -> type = text(p, t, field, what);
+                case "mode" -> mode = number(p, t, field, what);
+                case "mtime" -> mtime = text(p, t, field, what);
+                case "atime" -> atime = text(p, t, field, what);
+                case "ctime" -> ctime = text(p, t, field, what);
+                case "uid" -> uid = number(p, t, field, what);
+                case "gid" -> gid = number(p, t, field, what);
+                case "user" -> user = text(p, t, field, what);
+                case "group" -> group = text(p, t, field, what);
+                case "inode" -> inode = number(p, t, field, what);
+                case "device_id" -> deviceId = number(p, t, field, what);
+                case "links" -> links = number(p, t, field, what);
+                case "size" -> size = number(p, t, field, what);
+                case "linktarget" -> linkTarget = text(p, t, field, what);
+                case "device" -> device = number(p, t, field, what);
+                case "error" -> error = text(p, t, field, what);
+                case "subtree" -> {
+                    String sub = text(p, t, field, what);
+                    subtree = sub.isEmpty() ? null : Id.parse(sub);
+                }
+                case "content" -> {
+                    if (t == JsonToken.START_ARRAY) {
+                        List<Id> ids = new ArrayList<>();
+                        while (p.nextToken() == JsonToken.VALUE_STRING) {
+                            ids.add(Id.parse(p.getText()));
+                        }
+                        expect(p, JsonToken.END_ARRAY, what);
+                        content = ids;
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        throw new CorruptDataException(what + ": invalid tree: 'content' is not a list");
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        expect(p, JsonToken.END_OBJECT, what);
+        if (name == null || type == null) {
+            throw new CorruptDataException(what + ": missing or non-text field '" + (name == null ? "name" : "type")
+                    + "'");
+        }
+        Node.Builder b = Node.builder(name, NodeType.fromJson(type)).mode(mode);
+        if (!mtime.isEmpty()) {
+            b.mtime(Json.parseTime(mtime, what));
+        }
+        if (!atime.isEmpty()) {
+            b.atime(Json.parseTime(atime, what));
+        }
+        if (!ctime.isEmpty()) {
+            b.ctime(Json.parseTime(ctime, what));
+        }
+        b.owner(uid, gid).ownerNames(user, group).inode(inode, deviceId, links).size(size).linkTarget(linkTarget)
+                .device(device).content(content).error(error);
+        if (subtree != null) {
+            b.subtree(subtree);
+        }
+        return b.build();
+    }
+
+    /** A text field; null reads as "" (Go writes empty strings, but a null is harmless). */
+    private static String text(JsonParser p, JsonToken t, String field, String what) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return "";
+        }
+        throw new CorruptDataException(what + ": invalid tree: field '" + field + "' is not text");
+    }
+
+    /** A whole number field; null reads as 0. */
+    private static long number(JsonParser p, JsonToken t, String field, String what) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return 0;
+        }
+        throw new CorruptDataException(what + ": invalid tree: field '" + field + "' is not a whole number");
     }
 }

@@ -1,6 +1,5 @@
 package dev.backup4j.examples.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,19 +13,15 @@ final class JsonOut {
     }
 
     static ObjectNode object() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     static ArrayNode array() {
-        return Json.MAPPER.createArrayNode();
+        return Json.array();
     }
 
     static void print(CommandSpec spec, JsonNode n) {
-        try {
-            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(n));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        spec.commandLine().getOut().println(Json.toString(n));
     }
 
     /** A snapshot as {@code restic snapshots --json} prints it. */

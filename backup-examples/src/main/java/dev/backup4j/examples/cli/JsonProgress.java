@@ -43,12 +43,7 @@ final class JsonProgress implements BackupListener {
     }
 
     private void print(ObjectNode o) {
-        String line;
-        try {
-            line = Json.MAPPER.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String line = Json.toString(o);
         synchronized (out) {
             out.println(line);
             out.flush();

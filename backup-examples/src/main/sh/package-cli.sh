@@ -1,0 +1,21 @@
+#!/bin/sh
+# Build step (backup-examples, package phase, after the shaded jar): installs the launcher as target/backup and makes
+# target/backup.jsa, the class-data-sharing archive the launcher uses, from a training run of `backup.jar demo` (init, backup, incremental backup, snapshots, forget, prune,
+# restore, verify), and records which JVM made it. Never fails the build: without an archive the launcher simply
+# starts the JVM without one.
+# usage: package-cli.sh JAVA_HOME TARGET_DIR
+java=$(readlink -f "$1/bin/java")
+target=$2
+cp "$(dirname "$0")/backup" "$target/backup" && chmod +x "$target/backup" || exit 1
+rm -rf "$target/cds-training" "$target/backup.jsa" "$target/backup.jsa.jvm"
+if "$java" -XX:ArchiveClassesAtExit="$target/backup.jsa" -Xlog:disable -Xlog:all=error:stderr \
+     -jar "$target/backup.jar" demo "$target/cds-training" > "$target/cds-training.log" 2>&1 \
+   && [ -s "$target/backup.jsa" ]; then
+  echo "$java" > "$target/backup.jsa.jvm"
+  echo "class-data-sharing archive: $target/backup.jsa (for $java)"
+else
+  rm -f "$target/backup.jsa"
+  echo "WARNING: no class-data-sharing archive (training run failed, see $target/cds-training.log); the launcher will run without one"
+fi
+rm -rf "$target/cds-training"
+exit 0
