@@ -5,10 +5,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kit=${BENCH_KIT:-$here/../shared/bench}
-jar=${JAR:-$here/backup-examples/target/backup.jar}
-[ -f "$jar" ] || (cd "$here" && mvn -B -q -DskipTests package)
+# OURS: the CLI launcher (class-data-sharing archive, serial collector, default heap size); OURS="java -jar
+# backup-examples/target/backup.jar" measures the bare jar on the JVM's defaults instead.
+launcher=$here/backup-examples/target/backup
+[ -x "$launcher" ] || (cd "$here" && mvn -B -q -DskipTests package)
 [ -d "${BENCH_DIR:-/tmp/bench}/data" ] || bash "$kit/build_data.sh"
-export OURS="java -jar $jar"
+export OURS="${OURS:-$launcher}"
 export QUIET_MAX=${QUIET_MAX:-60}
 TOOLS="${TOOLS:-restic ours}" FROM=1 TO="${1:-1}" bash "$kit/run_all.sh"
 python3 "$kit/summarize.py"

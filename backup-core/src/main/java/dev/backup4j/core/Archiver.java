@@ -51,6 +51,7 @@ final class Archiver implements AutoCloseable {
     private final com.google.common.util.concurrent.RateLimiter readLimit;
     private final ExecutorService readers;
     private final ExecutorService blobs;
+    private final ExecutorService prefetcher;
     private final Semaphore fileSlots;
     private final Semaphore chunkSlots;
 
@@ -69,6 +70,9 @@ final class Archiver implements AutoCloseable {
     private volatile Throwable fatal;
     // One read buffer per reader thread: allocating (and zeroing) 1 MiB per file dominated a backup of many small files.
     private final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
+    /** Parent trees being loaded ahead of the walk, by tree id. */
+    private final Map<Id, CompletableFuture<ParentDir>> prefetched = new ConcurrentHashMap<>();
+    private static final int PREFETCH = 4;
 
     Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
             BackupListener listener, long readBytesPerSecond) {
@@ -81,6 +85,8 @@ final class Archiver implements AutoCloseable {
                 ? com.google.common.util.concurrent.RateLimiter.create(readBytesPerSecond) : null;
         this.readers = Executors.newFixedThreadPool(workers, daemon("backup-read"));
         this.blobs = Executors.newFixedThreadPool(workers, daemon("backup-blob"));
+        // its own thread: queued behind blob work, a prefetched tree would arrive later than the walk loads it
+        this.prefetcher = Executors.newSingleThreadExecutor(daemon("backup-prefetch"));
         this.fileSlots = new Semaphore(4 * workers);
         this.chunkSlots = new Semaphore(2 * workers + 2);
     }
@@ -124,10 +130,19 @@ final class Archiver implements AutoCloseable {
 
     /** Loads a parent directory's tree; none if there is no parent or its tree cannot be read. */
     private ParentDir parentDir(Optional<Node> parentDir) {
-        if (parentDir.isEmpty() || parentDir.get().type() != NodeType.DIR || parentDir.get().subtree().isEmpty()) {
+        Id id = subtreeOf(parentDir.orElse(null));
+        if (id == null) {
             return ParentDir.NONE;
         }
-        Id id = parentDir.get().subtree().get();
+        CompletableFuture<ParentDir> ahead = prefetched.remove(id);
+        return ahead != null ? ahead.join() : loadParentDir(id);
+    }
+
+    private static Id subtreeOf(Node n) {
+        return n == null || n.type() != NodeType.DIR ? null : n.subtree().orElse(null);
+    }
+
+    private ParentDir loadParentDir(Id id) {
         try {
             List<Node> nodes = repo.loadTree(id).nodes();
             Map<String, Node> m = new HashMap<>(nodes.size() * 4 / 3 + 1);
@@ -135,9 +150,35 @@ final class Archiver implements AutoCloseable {
                 m.put(n.name(), n);
             }
             return new ParentDir(id, nodes, m);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
             return ParentDir.NONE;
+        }
+    }
+
+    /**
+     * Starts loading the parent trees of the next {@link #PREFETCH} subdirectories after {@code from}, so that the
+     * walk (one thread, depth first) finds them decoded when it gets there. At most that many per directory on the
+     * walk's path are held, whatever the size of the tree.
+     */
+    private void prefetch(List<SourceEntry> entries, Map<String, Node> old, int from, String path) {
+        if (old.isEmpty()) {
+            return;
+        }
+        int started = 0;
+        for (int i = from; i < entries.size() && started < PREFETCH; i++) {
+            SourceEntry c = entries.get(i);
+            if (c.metadata().type() != NodeType.DIR) {
+                continue;
+            }
+            started++;
+            Id id = subtreeOf(old.get(c.metadata().name()));
+            if (id != null && excludes.matches(path + "/" + c.metadata().name())) {
+                continue;
+            }
+            if (id != null && !prefetched.containsKey(id)) {
+                prefetched.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher));
+            }
         }
     }
 
@@ -196,7 +237,11 @@ final class Archiver implements AutoCloseable {
         Map<String, Node> old = parentTree.byName();
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
         Set<String> seen = new HashSet<>();
-        for (SourceEntry c : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            SourceEntry c = entries.get(i);
+            if (c.metadata().type() == NodeType.DIR) {
+                prefetch(entries, old, i, path);
+            }
             String cn = c.metadata().name();
             String cp = path + "/" + cn;
             if (!Node.isSafeName(cn) || !seen.add(cn)) {
@@ -207,6 +252,15 @@ final class Archiver implements AutoCloseable {
                 continue;
             }
             children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
+        }
+        if (!old.isEmpty()) {
+            // parent trees loaded ahead for entries that were left out (excluded, unsafe, no longer directories)
+            for (SourceEntry c : entries) {
+                Id id = c.metadata().type() == NodeType.DIR ? subtreeOf(old.get(c.metadata().name())) : null;
+                if (id != null) {
+                    prefetched.remove(id);
+                }
+            }
         }
         final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).build();
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
@@ -364,6 +418,7 @@ final class Archiver implements AutoCloseable {
     public void close() {
         readers.shutdownNow();
         blobs.shutdownNow();
+        prefetcher.shutdownNow();
     }
 
     /** A failure of the source while reading, as opposed to one of the repository. */

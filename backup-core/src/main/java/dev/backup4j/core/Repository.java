@@ -468,7 +468,10 @@ public final class Repository implements Closeable {
             byte[] sealed = work.seal(plen + MasterKey.OVERHEAD);
             sealedLen = key.sealInto(plain, poff, plen, sealed, 0);
             synchronized (packLock) {
-                PackWriter w = openPacks.computeIfAbsent(type, t -> new PackWriter(key, packBuffer()));
+                // tree packs start small and grow: trees are a small part of most backups, and a pooled data-pack
+                // buffer (25 MiB) held by the tree writer for the whole backup was a quarter of a backup's live heap
+                PackWriter w = openPacks.computeIfAbsent(type,
+                        t -> new PackWriter(key, t == BlobType.TREE ? new byte[1024 * 1024] : packBuffer()));
                 w.add(type, id, sealed, 0, sealedLen, uncompressed);
                 if (w.size() >= options.packSize) {
                     openPacks.remove(type);
@@ -524,8 +527,8 @@ public final class Repository implements Closeable {
     }
 
     private void recycle(byte[] buffer) {
-        if (buffer.length <= 2 * (options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024)
-                && packBuffers.size() < 2) {
+        int standard = options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024;
+        if (buffer.length >= standard && buffer.length <= 2 * standard && packBuffers.size() < 2) {
             packBuffers.offer(buffer);
         }
     }
@@ -625,9 +628,17 @@ public final class Repository implements Closeable {
 
     /** Decrypts, decompresses and verifies one sealed blob read from pack {@code h}. */
     public byte[] decodeBlob(byte[] sealed, PackedBlob b, Handle h) throws CorruptDataException {
+        return decodeBlob(sealed, 0, b, h);
+    }
+
+    /**
+     * As {@link #decodeBlob(byte[], PackedBlob, Handle)}, for a blob at {@code offset} in a larger read (its
+     * {@code b.length()} bytes), without copying it out first.
+     */
+    public byte[] decodeBlob(byte[] data, int offset, PackedBlob b, Handle h) throws CorruptDataException {
         byte[] plain;
         try {
-            plain = key.open(sealed);
+            plain = key.open(data, offset, b.length());
             if (b.compressed()) {
                 plain = Zstd.decompress(plain, b.uncompressedLength());
             }

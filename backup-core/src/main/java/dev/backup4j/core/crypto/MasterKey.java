@@ -9,8 +9,6 @@ import java.util.Objects;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.macs.Poly1305;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The keys that protect a repository: a 32-byte AES-256 key for encryption and a Poly1305-AES key (16-byte AES-128
@@ -34,7 +32,6 @@ public final class MasterKey {
     private final SecretKeySpec macAesKey;
     private final ThreadLocal<Cipher> ctr;
     private final ThreadLocal<Cipher> ecb;
-    private final ThreadLocal<Poly1305> poly = ThreadLocal.withInitial(Poly1305::new);
 
     /**
      * Makes a key from its parts.
@@ -186,17 +183,13 @@ public final class MasterKey {
     }
 
     private void mac(byte[] nonce, byte[] msg, int off, int len, byte[] out, int outOff) {
-        byte[] key = new byte[32];
-        System.arraycopy(macR, 0, key, 0, 16); // Bouncy Castle clamps r as Poly1305 requires, as restic masks it
+        byte[] pad = new byte[16];
         try {
-            ecb.get().doFinal(nonce, 0, 16, key, 16);
+            ecb.get().doFinal(nonce, 0, 16, pad, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES failed", e);
         }
-        Poly1305 p = poly.get();
-        p.init(new KeyParameter(key));
-        p.update(msg, off, len);
-        p.doFinal(out, outOff);
+        Poly1305.mac(macR, pad, msg, off, len, out, outOff); // clamps r, as restic masks it
     }
 
     private static boolean isZero(byte[] b) {

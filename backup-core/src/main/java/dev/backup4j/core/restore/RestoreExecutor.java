@@ -14,7 +14,6 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -391,7 +390,7 @@ public final class RestoreExecutor {
                     byte[] plain;
                     try {
                         int off = (int) (b.offset() - range.offset());
-                        plain = repo.decodeBlob(Arrays.copyOfRange(data, off, off + b.length()), b, h);
+                        plain = repo.decodeBlob(data, off, b, h);
                     } catch (CorruptDataException e) {
                         failUses(b.id(), e.getMessage());
                         continue;

@@ -67,7 +67,10 @@ final class TarTarget implements RestoreTarget {
                     ByteBuffer b = ByteBuffer.wrap(data, off, len);
                     long pos = offset;
                     while (b.hasRemaining()) {
+                        // 1 MiB per call: the JDK keeps a per-thread direct buffer as large as the largest write
+                        b.limit(Math.min(off + len, b.position() + 1024 * 1024));
                         pos += ch.write(b, pos);
+                        b.limit(off + len);
                     }
                 }
             }

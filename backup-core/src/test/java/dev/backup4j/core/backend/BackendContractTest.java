@@ -90,6 +90,25 @@ public abstract class BackendContractTest {
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 4990, 5000), backend.read(h, 4990, -1));
     }
 
+    /** Pack-sized files: implementations may read and write in slices (the local one does, in 1 MiB). */
+    @Test
+    void largeFilesRoundTripWholeAndInRanges() throws IOException {
+        byte[] data = randomBytes(8, 5 * 1024 * 1024 + 17);
+        Handle h = handleFor(FileType.PACK, data);
+        backend.write(h, data, data.length - 7);
+        byte[] stored = java.util.Arrays.copyOf(data, data.length - 7);
+        assertArrayEquals(stored, backend.readAll(h));
+        Random rnd = new Random(12);
+        for (int i = 0; i < 8; i++) {
+            int off = rnd.nextInt(stored.length);
+            int len = rnd.nextInt(stored.length - off + 1);
+            assertArrayEquals(java.util.Arrays.copyOfRange(stored, off, off + len), backend.read(h, off, len),
+                    "off=" + off + " len=" + len);
+        }
+        int mib = 1024 * 1024;
+        assertArrayEquals(java.util.Arrays.copyOfRange(stored, mib - 3, 3 * mib + 5), backend.read(h, mib - 3, 2 * mib + 8));
+    }
+
     @Test
     void writingAPrefixOfAnArrayStoresExactlyThatPrefix() throws IOException {
         byte[] buf = randomBytes(21, 4096);
