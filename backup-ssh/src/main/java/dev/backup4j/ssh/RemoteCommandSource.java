@@ -1,17 +1,14 @@
 package dev.backup4j.ssh;
 
-import dev.backup4j.core.snapshot.Node;
-import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.SnapshotSource;
+import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.snapshot.SourceEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.EnumSet;
-import java.util.List;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -44,25 +41,8 @@ final class RemoteCommandSource implements SnapshotSource {
 
     @Override
     public SourceEntry root() {
-        OffsetDateTime now = OffsetDateTime.now(connection.config().clock());
         String name = snapshotPath.substring(snapshotPath.lastIndexOf('/') + 1);
-        Node meta = Node.builder(name, NodeType.FILE).unixMode(0600).mtime(now).atime(now).ctime(now).build();
-        return new SourceEntry() {
-            @Override
-            public Node metadata() {
-                return meta;
-            }
-
-            @Override
-            public List<SourceEntry> children() {
-                throw new UnsupportedOperationException("command output is a file");
-            }
-
-            @Override
-            public InputStream open() throws IOException {
-                return start();
-            }
-        };
+        return SnapshotSources.streamFile(name, 0600, connection.config().clock(), this::start);
     }
 
     private InputStream start() throws IOException {

@@ -56,6 +56,18 @@ public final class Json {
         return FACTORY.createParser(data);
     }
 
+    /**
+     * Checks that the parser stands on {@code t}, for formats read as a token stream.
+     *
+     * @throws CorruptDataException naming {@code what} and the position otherwise
+     */
+    public static void expect(JsonParser p, JsonToken t, String what) throws CorruptDataException {
+        if (p.currentToken() != t) {
+            throw new CorruptDataException(what + ": expected " + t + " at " + p.currentLocation() + ", found "
+                    + p.currentToken());
+        }
+    }
+
     /** A new empty JSON object. */
     public static ObjectNode object() {
         return NODES.objectNode();

@@ -83,17 +83,17 @@ public record IndexFile(Map<Id, List<PackedBlob>> packs, List<Id> supersedes) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
                         parsePack(p, packs, what);
                     }
-                    expect(p, JsonToken.END_ARRAY, what);
+                    Json.expect(p, JsonToken.END_ARRAY, what);
                 } else if (field.equals("supersedes") && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.VALUE_STRING) {
                         supersedes.add(Id.parse(p.getText()));
                     }
-                    expect(p, JsonToken.END_ARRAY, what);
+                    Json.expect(p, JsonToken.END_ARRAY, what);
                 } else {
                     p.skipChildren();
                 }
             }
-            expect(p, JsonToken.END_OBJECT, what);
+            Json.expect(p, JsonToken.END_OBJECT, what);
             if (!sawPacks) {
                 throw new CorruptDataException(what + ": not an index (no 'packs' array)");
             }
@@ -105,13 +105,6 @@ public record IndexFile(Map<Id, List<PackedBlob>> packs, List<Id> supersedes) {
             throw new CorruptDataException(what + ": invalid JSON: " + e.getMessage(), e);
         }
         return new IndexFile(packs, supersedes);
-    }
-
-    private static void expect(JsonParser p, JsonToken t, String what) throws CorruptDataException {
-        if (p.currentToken() != t) {
-            throw new CorruptDataException(what + ": invalid index: expected " + t + " at " + p.currentLocation()
-                    + ", found " + p.currentToken());
-        }
     }
 
     /** One entry of "packs"; the parser is on its START_OBJECT and is left on its END_OBJECT. */
@@ -127,12 +120,12 @@ public record IndexFile(Map<Id, List<PackedBlob>> packs, List<Id> supersedes) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     blobs.add(parseBlob(p, what));
                 }
-                expect(p, JsonToken.END_ARRAY, what);
+                Json.expect(p, JsonToken.END_ARRAY, what);
             } else {
                 p.skipChildren();
             }
         }
-        expect(p, JsonToken.END_OBJECT, what);
+        Json.expect(p, JsonToken.END_OBJECT, what);
         if (pack == null) {
             throw new CorruptDataException(what + ": missing or non-text field 'id'");
         }
@@ -161,7 +154,7 @@ public record IndexFile(Map<Id, List<PackedBlob>> packs, List<Id> supersedes) {
                 default -> p.skipChildren();
             }
         }
-        expect(p, JsonToken.END_OBJECT, what);
+        Json.expect(p, JsonToken.END_OBJECT, what);
         if (id == null || type == null) {
             throw new CorruptDataException(what + ": missing or non-text field '" + (id == null ? "id" : "type") + "'");
         }

@@ -52,6 +52,31 @@ public final class SnapshotSources {
     }
 
     /**
+     * A file entry named {@code name} whose content is read from a stream, with the given permission bits and the
+     * clock's current time as its times: the root of stream and command sources, local or remote.
+     */
+    public static SourceEntry streamFile(String name, int unixMode, Clock clock, StreamOpener opener) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Node meta = Node.builder(name, NodeType.FILE).unixMode(unixMode).mtime(now).atime(now).ctime(now).build();
+        return new SourceEntry() {
+            @Override
+            public Node metadata() {
+                return meta;
+            }
+
+            @Override
+            public List<SourceEntry> children() {
+                throw new UnsupportedOperationException("a stream has no children");
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return opener.open();
+            }
+        };
+    }
+
+    /**
      * One file at {@code path} whose content is read from a stream (a database dump, an export), with mode 0644
      * and the clock's current time as modification time.
      */
@@ -68,24 +93,7 @@ public final class SnapshotSources {
 
             @Override
             public SourceEntry root() {
-                OffsetDateTime now = OffsetDateTime.now(clock);
-                Node meta = Node.builder(name, NodeType.FILE).unixMode(0644).mtime(now).atime(now).ctime(now).build();
-                return new SourceEntry() {
-                    @Override
-                    public Node metadata() {
-                        return meta;
-                    }
-
-                    @Override
-                    public List<SourceEntry> children() {
-                        throw new UnsupportedOperationException("a stream has no children");
-                    }
-
-                    @Override
-                    public InputStream open() throws IOException {
-                        return opener.open();
-                    }
-                };
+                return streamFile(name, 0644, clock, opener);
             }
         };
     }

@@ -177,14 +177,14 @@ public record Tree(List<Node> nodes) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
                         out.add(parseNode(p, what));
                     }
-                    expect(p, JsonToken.END_ARRAY, what);
+                    Json.expect(p, JsonToken.END_ARRAY, what);
                 } else if (t == JsonToken.VALUE_NULL) {
                     out = new ArrayList<>();
                 } else {
                     throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
                 }
             }
-            expect(p, JsonToken.END_OBJECT, what);
+            Json.expect(p, JsonToken.END_OBJECT, what);
             if (out == null) {
                 throw new CorruptDataException(what + ": not a tree (no 'nodes' array)");
             }
@@ -195,13 +195,6 @@ public record Tree(List<Node> nodes) {
             throw new CorruptDataException(what + ": invalid tree: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new CorruptDataException(what + ": invalid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static void expect(JsonParser p, JsonToken t, String what) throws CorruptDataException {
-        if (p.currentToken() != t) {
-            throw new CorruptDataException(what + ": invalid tree: expected " + t + " at " + p.currentLocation()
-                    + ", found " + p.currentToken());
         }
     }
 
@@ -257,7 +250,7 @@ public record Tree(List<Node> nodes) {
                         while (p.nextToken() == JsonToken.VALUE_STRING) {
                             ids.add(Id.parse(p.getText()));
                         }
-                        expect(p, JsonToken.END_ARRAY, what);
+                        Json.expect(p, JsonToken.END_ARRAY, what);
                         content = ids;
                     } else if (t != JsonToken.VALUE_NULL) {
                         throw new CorruptDataException(what + ": invalid tree: 'content' is not a list");
@@ -266,7 +259,7 @@ public record Tree(List<Node> nodes) {
                 default -> p.skipChildren();
             }
         }
-        expect(p, JsonToken.END_OBJECT, what);
+        Json.expect(p, JsonToken.END_OBJECT, what);
         if (name == null || type == null) {
             throw new CorruptDataException(what + ": missing or non-text field '" + (name == null ? "name" : "type")
                     + "'");

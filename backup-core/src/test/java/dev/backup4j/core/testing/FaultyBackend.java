@@ -3,6 +3,7 @@ package dev.backup4j.core.testing;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backend.ForwardingBackend;
 import dev.backup4j.core.backend.Handle;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,15 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  */
-public final class FaultyBackend implements Backend {
-    private final Backend inner;
+public final class FaultyBackend extends ForwardingBackend {
     private final int crashAt;
     private final AtomicInteger count = new AtomicInteger();
     private final List<String> log = new ArrayList<>();
     private volatile boolean crashed;
 
     private FaultyBackend(Backend inner, int crashAt) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(Objects.requireNonNull(inner, "inner"));
         this.crashAt = crashAt;
     }
 
@@ -85,46 +85,36 @@ public final class FaultyBackend implements Backend {
 
     @Override
     public String location() {
-        return "faulty:" + inner.location();
+        return "faulty:" + super.location();
     }
 
     @Override
     public List<FileInfo> list(FileType type) throws IOException {
         check();
-        return inner.list(type);
+        return super.list(type);
     }
 
     @Override
     public long size(Handle handle) throws IOException {
         check();
-        return inner.size(handle);
+        return super.size(handle);
     }
 
     @Override
     public byte[] read(Handle handle, long offset, int length) throws IOException {
         check();
-        return inner.read(handle, offset, length);
+        return super.read(handle, offset, length);
     }
 
     @Override
     public void write(Handle handle, byte[] data) throws IOException {
         mutation("write " + handle);
-        inner.write(handle, data);
+        super.write(handle, data);
     }
 
     @Override
     public void delete(Handle handle) throws IOException {
         mutation("delete " + handle);
-        inner.delete(handle);
-    }
-
-    @Override
-    public boolean isPermanent(IOException e) {
-        return inner.isPermanent(e);
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
+        super.delete(handle);
     }
 }
