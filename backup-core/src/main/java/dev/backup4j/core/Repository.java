@@ -444,38 +444,53 @@ public final class Repository implements Closeable {
             }
             inOpenPacks.add(k);
         }
-        PackWriter.Pack full = null;
+        List<PackWriter.Pack> full = null;
         int sealedLen;
         boolean added = false;
         try {
             // Work buffers are per thread and reused, so storing a blob allocates nothing proportional to its size.
-            Buffers work = buffers.get();
-            byte[] plain = data;
-            int poff = off;
+            // One per-thread buffer: the blob is compressed (or copied) to where its ciphertext goes, then sealed in
+            // place. Storing a blob allocates nothing proportional to its size.
             int plen = len;
             int uncompressed = 0;
-            if (config.version() >= 2 && (type == BlobType.TREE || options.compression != Compression.OFF)) {
-                byte[] z = work.compress(Zstd.bound(len));
-                int zlen = Zstd.compressInto(data, off, len, z,
+            boolean compress = config.version() >= 2
+                    && (type == BlobType.TREE || options.compression != Compression.OFF);
+            byte[] sealed = buffers.get().seal((compress ? Math.max(len, Zstd.bound(len)) : len) + MasterKey.OVERHEAD);
+            if (compress) {
+                int zlen = Zstd.compressInto(data, off, len, sealed, MasterKey.IV,
                         options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
                 if (zlen < len) {
-                    plain = z;
-                    poff = 0;
                     plen = zlen;
                     uncompressed = len;
                 }
             }
-            byte[] sealed = work.seal(plen + MasterKey.OVERHEAD);
-            sealedLen = key.sealInto(plain, poff, plen, sealed, 0);
+            if (uncompressed == 0) {
+                System.arraycopy(data, off, sealed, MasterKey.IV, len);
+            }
+            sealedLen = key.sealInPlace(sealed, 0, plen);
             synchronized (packLock) {
-                // tree packs start small and grow: trees are a small part of most backups, and a pooled data-pack
-                // buffer (25 MiB) held by the tree writer for the whole backup was a quarter of a backup's live heap
-                PackWriter w = openPacks.computeIfAbsent(type,
-                        t -> new PackWriter(key, t == BlobType.TREE ? new byte[1024 * 1024] : packBuffer()));
+                PackWriter w = openPacks.get(type);
+                if (w != null && type == BlobType.DATA && w.count() > 0 && !w.fits(sealedLen)) {
+                    // a data pack ends before it outgrows its pooled buffer (pack size + 1 MiB), so buffers never
+                    // grow and stay small: packs end between pack size - 7 MiB and pack size + 1 MiB
+                    openPacks.remove(type);
+                    full = new ArrayList<>(2);
+                    full.add(w.finish());
+                    w = null;
+                }
+                if (w == null) {
+                    // tree packs start small and grow: trees are a small part of most backups, and a pooled
+                    // data-pack buffer held by the tree writer for the whole backup was a quarter of the live heap
+                    w = new PackWriter(key, type == BlobType.TREE ? new byte[1024 * 1024] : packBuffer());
+                    openPacks.put(type, w);
+                }
                 w.add(type, id, sealed, 0, sealedLen, uncompressed);
                 if (w.size() >= options.packSize) {
                     openPacks.remove(type);
-                    full = w.finish();
+                    if (full == null) {
+                        full = new ArrayList<>(1);
+                    }
+                    full.add(w.finish());
                 }
             }
             added = true;
@@ -495,22 +510,14 @@ public final class Repository implements Closeable {
         }
         stats.bytesStored.addAndGet(sealedLen);
         if (full != null) {
-            upload(full);
+            uploadAll(full);
         }
         return true;
     }
 
     /** Per-thread scratch space for compressing and sealing one blob. */
     private static final class Buffers {
-        private byte[] compress = new byte[0];
         private byte[] seal = new byte[0];
-
-        byte[] compress(int n) {
-            if (compress.length < n) {
-                compress = new byte[Math.max(n, 64 * 1024)];
-            }
-            return compress;
-        }
 
         byte[] seal(int n) {
             if (seal.length < n) {
@@ -520,16 +527,38 @@ public final class Repository implements Closeable {
         }
     }
 
+    /** The size of pooled data-pack buffers: the pack size plus 1 MiB for the last blob and the header. */
+    private int packBufferSize() {
+        return options.packSize + 1024 * 1024;
+    }
+
     private byte[] packBuffer() {
         byte[] b = packBuffers.poll();
-        // room for a full pack plus one maximal blob and its header entry, so the buffer never has to grow
-        return b != null ? b : new byte[options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024];
+        return b != null ? b : new byte[packBufferSize()];
     }
 
     private void recycle(byte[] buffer) {
-        int standard = options.packSize + dev.backup4j.core.chunker.Chunker.MAX_SIZE + 1024 * 1024;
-        if (buffer.length >= standard && buffer.length <= 2 * standard && packBuffers.size() < 2) {
+        // one spare: a blob thread that starts a pack while another uploads the last one finds it here
+        if (buffer.length == packBufferSize() && packBuffers.isEmpty()) {
             packBuffers.offer(buffer);
+        }
+    }
+
+    /** Uploads finished packs in order; if one fails, the blobs of those not uploaded are released too. */
+    private void uploadAll(List<PackWriter.Pack> packs) throws IOException {
+        for (int i = 0; i < packs.size(); i++) {
+            try {
+                upload(packs.get(i));
+            } catch (IOException | RuntimeException | Error e) {
+                synchronized (packLock) {
+                    for (PackWriter.Pack rest : packs.subList(i + 1, packs.size())) {
+                        for (PackedBlob b : rest.blobs()) {
+                            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
+                        }
+                    }
+                }
+                throw e;
+            }
         }
     }
 
@@ -590,9 +619,7 @@ public final class Repository implements Closeable {
             }
             openPacks.clear();
         }
-        for (PackWriter.Pack p : toUpload) {
-            upload(p);
-        }
+        uploadAll(toUpload);
         Map<Id, List<PackedBlob>> packs;
         synchronized (packLock) {
             if (unindexed.isEmpty()) {

@@ -33,7 +33,16 @@ public final class Zstd {
      * Compresses into {@code dst} (at least {@link #bound(int)} bytes long); returns the compressed length.
      */
     public static int compressInto(byte[] data, int off, int len, byte[] dst, int level) {
-        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, 0, dst.length, data, off, len, level);
+        return compressInto(data, off, len, dst, 0, level);
+    }
+
+    /**
+     * Compresses into {@code dst} from {@code dstOff} (at least {@link #bound(int)} bytes from there); returns the
+     * compressed length.
+     */
+    public static int compressInto(byte[] data, int off, int len, byte[] dst, int dstOff, int level) {
+        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, dst.length - dstOff, data, off, len,
+                level);
         if (com.github.luben.zstd.Zstd.isError(n)) {
             throw new IllegalStateException("zstd compression failed: " + com.github.luben.zstd.Zstd.getErrorName(n));
         }

@@ -54,6 +54,14 @@ public final class PackWriter {
         size += len;
     }
 
+    /**
+     * True if a sealed blob of {@code len} bytes and the finished header still fit in the buffer without growing it.
+     */
+    public boolean fits(int len) {
+        long header = (long) (blobs.size() + 1) * (1 + 4 + 4 + 32) + MasterKey.OVERHEAD + 4;
+        return size + (long) len + header <= buf.length;
+    }
+
     /** Bytes written so far (without the header). */
     public int size() {
         return size;

@@ -358,11 +358,28 @@ public final class RestoreExecutor {
             }
         }
 
+        /**
+         * Waits until the readers have stopped, even if this thread is interrupted (which is usually why they are
+         * stopping): partial files can only be removed once no reader writes to them any more. Before, a set
+         * interrupt flag made the wait return at once, and a reader could leave a temporary file behind.
+         */
         private void awaitQuietly(ExecutorService pool) {
+            boolean interrupted = Thread.interrupted();
             try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                while (true) {
+                    try {
+                        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                            LOG.warn("pack readers did not stop within a minute");
+                        }
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

@@ -33,6 +33,24 @@ class MasterKeyTest {
     }
 
     @Test
+    void sealingInPlaceOpensLikeSealing() {
+        // lengths across the 64 KiB slices the cipher is fed in, at offsets inside a larger buffer
+        qt().withExamples(200).forAll(integers().between(0, 200_000), integers().between(0, 100), longs().all())
+                .checkAssert((len, off, seed) -> {
+                    byte[] plain = new byte[len];
+                    new Random(seed).nextBytes(plain);
+                    byte[] buf = new byte[off + len + MasterKey.OVERHEAD + 7];
+                    System.arraycopy(plain, 0, buf, off + MasterKey.IV, len);
+                    assertEquals(len + MasterKey.OVERHEAD, KEY.sealInPlace(buf, off, len));
+                    try {
+                        assertArrayEquals(plain, KEY.open(buf, off, len + MasterKey.OVERHEAD));
+                    } catch (CorruptDataException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+    }
+
+    @Test
     void everySingleBitFlipIsDetected() {
         byte[] plain = new byte[200];
         new Random(1).nextBytes(plain);
