@@ -212,13 +212,14 @@ public final class BackupCommand {
         }
         ran = true;
         // A shared lock, as restic takes for backup: prune and forget (exclusive) wait, other backups do not.
+        // The lock's second check (after a 200 ms pause) overlaps the walk; it must pass before the snapshot is saved.
         try (dev.backup4j.core.maintenance.RepositoryLock lock =
-                dev.backup4j.core.maintenance.Locks.on(repo).acquire(false)) {
-            return runLocked();
+                dev.backup4j.core.maintenance.Locks.on(repo).acquireUnconfirmed(false)) {
+            return runLocked(lock);
         }
     }
 
-    private BackupResult runLocked() throws IOException {
+    private BackupResult runLocked(dev.backup4j.core.maintenance.RepositoryLock lock) throws IOException {
         List<SnapshotSource> all = new ArrayList<>();
         LocalSourceOptions lo = localOptions;
         if (!excludes.isEmpty()) {
@@ -281,6 +282,7 @@ public final class BackupCommand {
             if (a.fatal().isPresent()) {
                 throw unwrap(a.fatal().get());
             }
+            lock.confirm();
             repo.flush();
             List<BackupResult.BackupError> errs = new ArrayList<>(a.errors);
             Snapshot snap = new Snapshot(Optional.empty(), snapTime, rootTree,

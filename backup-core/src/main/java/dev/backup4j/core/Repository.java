@@ -308,10 +308,50 @@ public final class Repository implements Closeable {
     }
 
     private void loadIndex() throws IOException {
-        for (FileInfo f : backend.list(FileType.INDEX)) {
-            Handle h = new Handle(FileType.INDEX, f.name());
-            index.addAll(IndexFile.parse(loadJson(h), h.toString()));
+        List<FileInfo> files = backend.list(FileType.INDEX);
+        int threads = Math.min(files.size() / 2, Runtime.getRuntime().availableProcessors());
+        if (threads < 2) {
+            for (FileInfo f : files) {
+                index.addAll(loadIndexFile(f));
+            }
+            return;
         }
+        // Decrypting and parsing index files is most of opening a repository: spread over the cores, added in order.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "backup4j-index");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<IndexFile>> parsed = new ArrayList<>(files.size());
+            for (FileInfo f : files) {
+                parsed.add(pool.submit(() -> loadIndexFile(f)));
+            }
+            for (java.util.concurrent.Future<IndexFile> f : parsed) {
+                try {
+                    index.addAll(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while loading the index");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private IndexFile loadIndexFile(FileInfo f) throws IOException {
+        Handle h = new Handle(FileType.INDEX, f.name());
+        return IndexFile.parse(loadJson(h), h.toString());
     }
 
     // ---- accessors

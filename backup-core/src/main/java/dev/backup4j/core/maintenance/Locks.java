@@ -128,6 +128,31 @@ public final class Locks {
         }
     }
 
+    /**
+     * Takes a lock like {@link #acquire(boolean)}, but returns as soon as the lock file is written: the second check
+     * (after the pause in which a racing process's lock file becomes visible) is left to
+     * {@link RepositoryLock#confirm()}, so the pause overlaps the caller's own work. Call {@code confirm()} before
+     * writing anything that must not outlive a conflicting lock, e.g. before a backup saves its snapshot. Safe
+     * because the other process makes the same check after its own pause, so of two racing processes at least one
+     * backs off before it removes or references anything.
+     *
+     * @throws RepositoryLockedException if another process already holds a conflicting lock
+     */
+    public RepositoryLock acquireUnconfirmed(boolean exclusive) throws IOException {
+        checkOthers(exclusive, Optional.empty());
+        Id id = write(exclusive);
+        long checkAt = System.nanoTime() + waitBeforeCheck.toNanos();
+        RepositoryLock lock = new RepositoryLock(this, id, exclusive, scheduler, refreshInterval);
+        lock.checkLater(() -> {
+            long left = checkAt - System.nanoTime();
+            if (left > 0) {
+                sleep(Duration.ofNanos(left));
+            }
+            checkOthers(exclusive, Optional.of(id));
+        });
+        return lock;
+    }
+
     private RepositoryLock tryAcquire(boolean exclusive) throws IOException {
         checkOthers(exclusive, Optional.empty());
         Id id = write(exclusive);

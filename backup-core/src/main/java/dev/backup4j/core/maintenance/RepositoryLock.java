@@ -54,6 +54,40 @@ public final class RepositoryLock implements AutoCloseable {
         this.refresher = s.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** A check still to make before the lock counts as held (see {@link Locks#acquireUnconfirmed}). */
+    interface Check {
+        void run() throws IOException;
+    }
+
+    private Check pending;
+
+    synchronized void checkLater(Check check) {
+        this.pending = check;
+    }
+
+    /**
+     * Makes the check {@link Locks#acquireUnconfirmed} left for later, once; a no-op for locks from
+     * {@link Locks#acquire}. If a conflicting lock appeared, this lock is released and the exception thrown.
+     *
+     * @throws dev.backup4j.core.common.RepositoryLockedException if a conflicting lock appeared meanwhile
+     */
+    public void confirm() throws IOException {
+        Check c;
+        synchronized (this) {
+            c = pending;
+            pending = null;
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            c.run();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     /** The current lock file's id (it changes on every refresh). */
     public synchronized Id id() {
         return id;

@@ -10,6 +10,7 @@ import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.RepositoryLockedException;
 import dev.backup4j.core.maintenance.Fixtures.MutableClock;
 import java.time.Duration;
@@ -99,6 +100,32 @@ class LocksTest {
     private static Set<String> staleIds(Locks locks) throws Exception {
         return locks.list().stream().filter(LockInfo::stale).map(l -> l.id().shortString())
                 .collect(Collectors.toSet());
+    }
+
+    @Test
+    void anUnconfirmedLockBacksOffWhenARacingExclusiveLockAppearsBeforeItsCheck() throws Exception {
+        Locks backup = Locks.builder(repo).hostname("host-a").pid(100).waitBeforeCheck(Duration.ofMillis(50))
+                .processAlive(p -> p == 100 || p == 200).build();
+        Locks prune = process("host-b", 200).build();
+        // the backup writes its lock and goes on; a prune's lock file appears during the pause (the race the second
+        // check is for)
+        RepositoryLock shared = backup.acquireUnconfirmed(false);
+        Id pruneLock = prune.write(true);
+        RepositoryLockedException e = assertThrows(RepositoryLockedException.class, shared::confirm);
+        assertTrue(e.getMessage().contains("exclusively"), e.getMessage());
+        assertEquals(List.of(pruneLock), backend.list(FileType.LOCK).stream().map(f -> Id.parse(f.name())).toList(),
+                "the backup released its lock");
+        prune.delete(pruneLock);
+
+        // without a racer, confirm passes once the pause is over, and the lock is held like any other
+        try (RepositoryLock held = backup.acquireUnconfirmed(false)) {
+            long t0 = System.nanoTime();
+            held.confirm();
+            assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(40).toNanos(), "confirm waits out the pause");
+            held.confirm(); // once only: no second pause
+            assertThrows(RepositoryLockedException.class, () -> prune.acquire(true));
+        }
+        assertEquals(0, backend.list(FileType.LOCK).size());
     }
 
     @Test

@@ -44,6 +44,25 @@ class BackupCliTest {
     }
 
     @Test
+    void onlyNamedSubcommandsAreBuiltYetOptionValuesThatLookLikeCommandsWork() throws Exception {
+        // a repository directory called "check": the arguments name two commands, and the right one runs
+        String repo = tmp.resolve("check").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        Run snaps = cli("--repo", repo, "snapshots", "--json");
+        assertEquals(0, snaps.code(), snaps.err());
+        assertEquals("[]", snaps.out().strip());
+        // no command named: the usage lists them all, and an unknown one is an error naming the choices
+        Run help = cli("--help");
+        for (String c : new String[] {"init", "backup", "snapshots", "restore", "dump", "forget", "prune", "check",
+            "copy", "key", "unlock", "simulate", "demo"}) {
+            assertTrue(help.out().contains("\n  " + c + " "), c + " missing from:\n" + help.out());
+        }
+        Run unknown = cli("--repo", repo, "snapshot");
+        assertEquals(BackupCli.ERROR, unknown.code());
+        assertTrue(unknown.err().contains("snapshot"), unknown.err());
+    }
+
+    @Test
     void initBackupSnapshotsRestore() throws Exception {
         Path src = sample();
         String repo = tmp.resolve("repo").toString();
