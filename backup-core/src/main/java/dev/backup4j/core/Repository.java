@@ -690,25 +690,25 @@ public final class Repository implements Closeable {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CorruptDataException(h + ": pack is missing (blob " + b.id().shortString() + ")", e);
         }
-        return decodeBlob(sealed, b, h);
+        return decodeBlob(sealed, 0, b, h); // a fresh read: decoded in place
     }
 
     /** Decrypts, decompresses and verifies one sealed blob read from pack {@code h}. */
     public byte[] decodeBlob(byte[] sealed, PackedBlob b, Handle h) throws CorruptDataException {
-        return decodeBlob(sealed, 0, b, h);
+        return decodeBlob(sealed.clone(), 0, b, h); // the caller's bytes stay as they are
     }
 
     /**
      * As {@link #decodeBlob(byte[], PackedBlob, Handle)}, for a blob at {@code offset} in a larger read (its
-     * {@code b.length()} bytes), without copying it out first.
+     * {@code b.length()} bytes). Decrypts in place: the blob's bytes in {@code data} are overwritten.
      */
     public byte[] decodeBlob(byte[] data, int offset, PackedBlob b, Handle h) throws CorruptDataException {
         byte[] plain;
         try {
-            plain = key.open(data, offset, b.length());
-            if (b.compressed()) {
-                plain = Zstd.decompress(plain, b.uncompressedLength());
-            }
+            int n = key.openInPlace(data, offset, b.length());
+            int from = offset + MasterKey.IV;
+            plain = b.compressed() ? Zstd.decompress(data, from, n, b.uncompressedLength())
+                    : java.util.Arrays.copyOfRange(data, from, from + n);
         } catch (CorruptDataException e) {
             throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": " + e.getMessage(), e);
         }

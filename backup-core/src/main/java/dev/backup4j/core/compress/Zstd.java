@@ -1,5 +1,7 @@
 package dev.backup4j.core.compress;
 
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.backup4j.core.common.CorruptDataException;
@@ -11,17 +13,57 @@ public final class Zstd {
     /** The level used unless configured: zstd's default, close to restic's "auto" mode. */
     public static final int DEFAULT_LEVEL = 3;
 
+    /*
+     * zstd-jni's static one-shot calls create and free a native context per call: a decompression context's setup
+     * was most of the main thread's native time in a restore profile, and a compression context re-allocates its
+     * work space for every blob. Contexts are pooled instead, at most POOL_MAX of each kind kept (the others are
+     * freed), so native memory stays bounded by the peak number of threads compressing at once.
+     */
+    private static final int POOL_MAX = 4 * Runtime.getRuntime().availableProcessors() + 4;
+    private static final Pool<ZstdDecompressCtx> DECOMPRESSORS = new Pool<>();
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Pool<ZstdCompressCtx>> COMPRESSORS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A bounded stack of idle contexts. */
+    private static final class Pool<T extends java.io.Closeable> {
+        private final java.util.concurrent.ConcurrentLinkedDeque<T> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+
+        T poll() {
+            T t = idle.pollFirst();
+            if (t != null) {
+                size.decrementAndGet();
+            }
+            return t;
+        }
+
+        void offer(T t) {
+            if (size.incrementAndGet() <= POOL_MAX) {
+                idle.offerFirst(t);
+                return;
+            }
+            size.decrementAndGet();
+            try {
+                t.close();
+            } catch (IOException ignored) {
+                // zstd-jni's close does not throw
+            }
+        }
+    }
+
     private Zstd() {
+    }
+
+    private static ZstdCompressCtx compressor(int level) {
+        ZstdCompressCtx c = COMPRESSORS.computeIfAbsent(level, l -> new Pool<>()).poll();
+        return c != null ? c : new ZstdCompressCtx().setLevel(level).setChecksum(false);
     }
 
     /** Compresses {@code len} bytes of {@code data} from {@code off} into one zstd frame. */
     public static byte[] compress(byte[] data, int off, int len, int level) {
-        byte[] dst = new byte[(int) com.github.luben.zstd.Zstd.compressBound(len)];
-        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, 0, dst.length, data, off, len, level);
-        if (com.github.luben.zstd.Zstd.isError(n)) {
-            throw new IllegalStateException("zstd compression failed: " + com.github.luben.zstd.Zstd.getErrorName(n));
-        }
-        return java.util.Arrays.copyOf(dst, (int) n);
+        byte[] dst = new byte[bound(len)];
+        int n = compressInto(data, off, len, dst, 0, level);
+        return java.util.Arrays.copyOf(dst, n);
     }
 
     /** The largest compressed size of {@code len} bytes. */
@@ -41,12 +83,15 @@ public final class Zstd {
      * compressed length.
      */
     public static int compressInto(byte[] data, int off, int len, byte[] dst, int dstOff, int level) {
-        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, dst.length - dstOff, data, off, len,
-                level);
-        if (com.github.luben.zstd.Zstd.isError(n)) {
-            throw new IllegalStateException("zstd compression failed: " + com.github.luben.zstd.Zstd.getErrorName(n));
+        ZstdCompressCtx c = compressor(level);
+        try {
+            int n = c.compressByteArray(dst, dstOff, dst.length - dstOff, data, off, len);
+            COMPRESSORS.get(level).offer(c);
+            return n;
+        } catch (ZstdException e) {
+            c.close(); // a context in an unknown state is not reused
+            throw new IllegalStateException("zstd compression failed: " + e.getMessage(), e);
         }
-        return (int) n;
     }
 
     /**
@@ -55,15 +100,23 @@ public final class Zstd {
      * @throws CorruptDataException if the data is not a valid frame of that size
      */
     public static byte[] decompress(byte[] data, int expectedLength) throws CorruptDataException {
+        return decompress(data, 0, data.length, expectedLength);
+    }
+
+    /** As {@link #decompress(byte[], int)}, for the frame in {@code len} bytes of {@code data} from {@code off}. */
+    public static byte[] decompress(byte[] data, int off, int len, int expectedLength) throws CorruptDataException {
         byte[] out = new byte[expectedLength];
         long n;
-        try {
-            n = com.github.luben.zstd.Zstd.decompressByteArray(out, 0, out.length, data, 0, data.length);
-        } catch (ZstdException e) {
-            throw new CorruptDataException("invalid zstd data: " + e.getMessage(), e);
+        ZstdDecompressCtx d = DECOMPRESSORS.poll();
+        if (d == null) {
+            d = new ZstdDecompressCtx();
         }
-        if (com.github.luben.zstd.Zstd.isError(n)) {
-            throw new CorruptDataException("invalid zstd data: " + com.github.luben.zstd.Zstd.getErrorName(n));
+        try {
+            n = d.decompressByteArray(out, 0, out.length, data, off, len);
+            DECOMPRESSORS.offer(d);
+        } catch (ZstdException e) {
+            d.close(); // a context in an unknown state is not reused
+            throw new CorruptDataException("invalid zstd data: " + e.getMessage(), e);
         }
         if (n != expectedLength) {
             throw new CorruptDataException("zstd data decompressed to " + n + " bytes, expected " + expectedLength);

@@ -157,25 +157,45 @@ public final class MasterKey {
 
     /** Verifies and decrypts {@code len} bytes of {@code buf} from {@code off}. */
     public byte[] open(byte[] buf, int off, int len) throws CorruptDataException {
+        byte[] plain = new byte[verify(buf, off, len)];
+        decrypt(buf, off, plain.length, plain, 0);
+        return plain;
+    }
+
+    /**
+     * Verifies and decrypts in place: afterwards the plaintext lies in {@code buf} from {@code off + IV}, and its
+     * length is returned. On failure {@code buf} is unchanged.
+     *
+     * @throws CorruptDataException if the message is too short or its MAC does not verify
+     */
+    public int openInPlace(byte[] buf, int off, int len) throws CorruptDataException {
+        int ctLen = verify(buf, off, len);
+        decrypt(buf, off, ctLen, buf, off + IV);
+        return ctLen;
+    }
+
+    /** Checks the MAC of the sealed message at {@code off}; returns the ciphertext's length. */
+    private int verify(byte[] buf, int off, int len) throws CorruptDataException {
         if (len < OVERHEAD) {
             throw new CorruptDataException("ciphertext too short (" + len + " bytes)");
         }
-        byte[] iv = Arrays.copyOfRange(buf, off, off + IV);
         int ctLen = len - OVERHEAD;
         byte[] expected = new byte[MAC];
-        mac(iv, buf, off + IV, ctLen, expected, 0);
+        mac(Arrays.copyOfRange(buf, off, off + IV), buf, off + IV, ctLen, expected, 0);
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, off + IV + ctLen, off + len))) {
             throw new CorruptDataException("ciphertext verification failed");
         }
-        byte[] plain = new byte[ctLen];
+        return ctLen;
+    }
+
+    private void decrypt(byte[] buf, int off, int ctLen, byte[] out, int outOff) {
         try {
             Cipher c = ctr.get();
-            c.init(Cipher.DECRYPT_MODE, aesKey, new IvParameterSpec(iv));
-            ctr(c, buf, off + IV, ctLen, plain, 0);
+            c.init(Cipher.DECRYPT_MODE, aesKey, new IvParameterSpec(buf, off, IV));
+            ctr(c, buf, off + IV, ctLen, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR failed", e);
         }
-        return plain;
     }
 
     /**

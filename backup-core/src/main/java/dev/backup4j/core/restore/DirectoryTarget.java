@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
 final class DirectoryTarget implements RestoreTarget {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryTarget.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+    /** This process's umask from /proc/self/status (Linux), or -1 if unknown. */
+    private static final int UMASK = readUmask();
 
     private final Path root;
     private final boolean owners;
@@ -154,26 +160,66 @@ final class DirectoryTarget implements RestoreTarget {
         Files.deleteIfExists(p);
     }
 
+    private static int readUmask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).trim(), 8) & 0777;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("umask unknown: {}", e.getMessage());
+        }
+        return -1;
+    }
+
+    /**
+     * True if a file created with {@code perms} gets exactly that mode: the umask is known and masks none of its bits,
+     * there are no bits beyond 0777, and the owner can write (a file spread over several packs is reopened to write).
+     * Saves an open, a chmod and a close per file.
+     */
+    private static boolean modeAtCreation(int perms) {
+        return UMASK >= 0 && (perms & ~0777) == 0 && (perms & UMASK) == 0 && (perms & 0200) != 0;
+    }
+
     @Override
     public FileSink openFile(String path, Node node) throws IOException {
         checkParents(path);
         Path dest = resolve(path);
         Path tmp = dest.resolveSibling("." + dest.getFileName() + Names.TEMP_SUFFIX);
+        int perms = node.permissions();
+        boolean modeSet = modeAtCreation(perms);
+        java.nio.file.attribute.FileAttribute<?>[] attrs = modeSet
+                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(posix(perms))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        Set<OpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW);
         FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, NOFOLLOW);
-        } catch (IOException e) {
-            // e.g. a symlink planted under the temporary name: remove it (never follow it) and create afresh
+            // always a new file, so that the mode given is the mode it gets
+            ch = FileChannel.open(tmp, create, attrs);
+        } catch (FileAlreadyExistsException e) {
+            // left by an interrupted run, or a symlink planted under the temporary name: remove it (never follow
+            // it) and create afresh
             Files.deleteIfExists(tmp);
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW);
+            ch = FileChannel.open(tmp, create, attrs);
         }
         if (node.content().size() > 1) {
             // a file spread over several packs holds no descriptor while it waits for the others
             ch.close();
             ch = null;
         }
-        return new Sink(dest, tmp, node, ch);
+        return new Sink(dest, tmp, node, ch, modeSet);
+    }
+
+    private static Set<PosixFilePermission> posix(int perms) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+            if ((perms & (1 << (8 - i))) != 0) {
+                set.add(all[i]);
+            }
+        }
+        return set;
     }
 
     private final class Sink implements FileSink {
@@ -181,23 +227,27 @@ final class DirectoryTarget implements RestoreTarget {
         private final Path tmp;
         private final Node node;
         private FileChannel open;
+        private final boolean modeSet;
+        private long written;
 
-        Sink(Path dest, Path tmp, Node node, FileChannel open) {
+        Sink(Path dest, Path tmp, Node node, FileChannel open, boolean modeSet) {
             this.dest = dest;
             this.tmp = tmp;
             this.node = node;
             this.open = open;
+            this.modeSet = modeSet;
         }
 
         @Override
         public synchronized void write(long offset, byte[] data, int off, int len) throws IOException {
             if (open != null) {
                 writeAt(open, offset, data, off, len);
-                return;
+            } else {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, NOFOLLOW)) {
+                    writeAt(ch, offset, data, off, len);
+                }
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, NOFOLLOW)) {
-                writeAt(ch, offset, data, off, len);
-            }
+            written += len; // blobs of a file never overlap, so this is its size once all are written
         }
 
         private void writeAt(FileChannel ch, long offset, byte[] data, int off, int len) throws IOException {
@@ -213,19 +263,17 @@ final class DirectoryTarget implements RestoreTarget {
 
         @Override
         public synchronized void commit() throws IOException {
-            long size;
             if (open != null) {
-                size = open.size();
                 open.close();
                 open = null;
-            } else {
-                size = Files.size(tmp);
             }
-            if (size != node.size()) {
+            if (written != node.size()) {
                 abort();
-                throw new IOException("wrote " + size + " bytes but the snapshot says " + node.size());
+                throw new IOException("wrote " + written + " bytes but the snapshot says " + node.size());
             }
-            setPermissions(tmp, node.permissions());
+            if (!modeSet) {
+                setPermissions(tmp, node.permissions());
+            }
             setOwner(tmp, node);
             setTimes(tmp, node);
             try {
@@ -279,14 +327,7 @@ final class DirectoryTarget implements RestoreTarget {
         try {
             Files.setAttribute(p, "unix:mode", perms, NOFOLLOW);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            PosixFilePermission[] all = PosixFilePermission.values();
-            for (int i = 0; i < 9; i++) {
-                if ((perms & (1 << (8 - i))) != 0) {
-                    set.add(all[i]);
-                }
-            }
-            Files.setPosixFilePermissions(p, set);
+            Files.setPosixFilePermissions(p, posix(perms));
         }
     }
 

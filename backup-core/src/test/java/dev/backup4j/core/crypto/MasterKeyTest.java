@@ -51,6 +51,23 @@ class MasterKeyTest {
     }
 
     @Test
+    void openingInPlaceYieldsThePlaintextAndLeavesDamagedInputUntouched() throws Exception {
+        byte[] plain = new byte[100_000];
+        new Random(3).nextBytes(plain);
+        byte[] sealed = KEY.seal(plain);
+        byte[] buf = new byte[sealed.length + 10];
+        System.arraycopy(sealed, 0, buf, 5, sealed.length);
+        assertEquals(plain.length, KEY.openInPlace(buf, 5, sealed.length));
+        assertArrayEquals(plain, java.util.Arrays.copyOfRange(buf, 5 + MasterKey.IV, 5 + MasterKey.IV + plain.length));
+
+        byte[] bad = sealed.clone();
+        bad[40] ^= 1;
+        byte[] before = bad.clone();
+        assertThrows(CorruptDataException.class, () -> KEY.openInPlace(bad, 0, bad.length));
+        assertArrayEquals(before, bad, "nothing decrypted when the MAC does not verify");
+    }
+
+    @Test
     void everySingleBitFlipIsDetected() {
         byte[] plain = new byte[200];
         new Random(1).nextBytes(plain);

@@ -115,14 +115,15 @@ final class RestoreCommandCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GlobalOptions g = cli.global;
-        try (Repository repo = g.open(cli); RepositoryLock lock = noLock ? null : Locks.on(repo).acquire(false)) {
+        try (Repository repo = g.open(cli); RepositoryLock lock = noLock ? null
+                : Locks.on(repo).acquireUnconfirmed(false)) {
             RestorePlanner planner = planner(repo);
             RestorePlan plan;
             PrintWriter out = spec.commandLine().getOut();
             if (dryRun) {
                 if (Files.isDirectory(target)) {
                     try (RestoreTarget t = RestoreTargets.directory(target)) {
-                        plan = planner.plan(t);
+                plan = planner.plan(t);
                     }
                 } else {
                     plan = planner.plan(RestoreTargets.tar(java.io.OutputStream.nullOutputStream()));
@@ -138,6 +139,9 @@ final class RestoreCommandCli implements Callable<Integer> {
             try (RestoreTarget t = owners ? RestoreTargets.directoryWithOwners(target)
                     : RestoreTargets.directory(target)) {
                 plan = planner.plan(t);
+                if (lock != null) {
+                    lock.confirm(); // the lock's second check, after planning instead of a pause before it
+                }
                 RestoreExecutor ex = RestoreExecutor.of(repo);
                 if (threads != null) {
                     ex.threads(threads);
