@@ -75,7 +75,7 @@ public final class Repository implements Closeable {
     private final Opener options;
 
     private final Object packLock = new Object();
-    private final Map<BlobType, PackWriter> openPacks = new EnumMap<>(BlobType.class);
+    private final Map<BlobType, OpenPack> openPacks = new EnumMap<>(BlobType.class);
     private final Set<Index.BlobKey> inOpenPacks = new HashSet<>();
     private final Map<Id, List<PackedBlob>> unindexed = new LinkedHashMap<>();
     private final Stats stats = new Stats();
@@ -484,7 +484,7 @@ public final class Repository implements Closeable {
             }
             inOpenPacks.add(k);
         }
-        List<PackWriter.Pack> full = null;
+        List<OpenPack.Finished> full = null;
         int sealedLen;
         boolean added = false;
         try {
@@ -509,28 +509,32 @@ public final class Repository implements Closeable {
             }
             sealedLen = key.sealInPlace(sealed, 0, plen);
             synchronized (packLock) {
-                PackWriter w = openPacks.get(type);
+                OpenPack w = openPacks.get(type);
                 if (w != null && type == BlobType.DATA && w.count() > 0 && !w.fits(sealedLen)) {
-                    // a data pack ends before it outgrows its pooled buffer (pack size + 1 MiB), so buffers never
-                    // grow and stay small: packs end between pack size - 7 MiB and pack size + 1 MiB
+                    // an in-memory data pack ends before it outgrows its pooled buffer (pack size + 1 MiB), so
+                    // buffers never grow and stay small: such packs end between pack size - 7 MiB and + 1 MiB
                     openPacks.remove(type);
                     full = new ArrayList<>(2);
-                    full.add(w.finish());
+                    full.add(finishOrDiscard(w));
                     w = null;
                 }
                 if (w == null) {
-                    // tree packs start small and grow: trees are a small part of most backups, and a pooled
-                    // data-pack buffer held by the tree writer for the whole backup was a quarter of the live heap
-                    w = new PackWriter(key, type == BlobType.TREE ? new byte[1024 * 1024] : packBuffer());
+                    w = newOpenPack(type);
                     openPacks.put(type, w);
                 }
-                w.add(type, id, sealed, 0, sealedLen, uncompressed);
+                try {
+                    w.add(type, id, sealed, 0, sealedLen, uncompressed);
+                } catch (IOException | RuntimeException e) {
+                    openPacks.remove(type);
+                    discard(w);
+                    throw e;
+                }
                 if (w.size() >= options.packSize) {
                     openPacks.remove(type);
                     if (full == null) {
                         full = new ArrayList<>(1);
                     }
-                    full.add(w.finish());
+                    full.add(finishOrDiscard(w));
                 }
             }
             added = true;
@@ -584,17 +588,62 @@ public final class Repository implements Closeable {
         }
     }
 
+    /**
+     * A new pack for blobs of {@code type}. Data packs stream to a staging file when the backend offers one (the
+     * local backend); otherwise they fill a pooled buffer. Tree packs start with a small buffer and grow: trees are
+     * a small part of most backups, and a pooled data-pack buffer held by the tree pack for the whole backup was a
+     * quarter of the live heap.
+     */
+    private OpenPack newOpenPack(BlobType type) throws IOException {
+        if (type == BlobType.TREE) {
+            return new OpenPack.InMemory(key, new byte[1024 * 1024]);
+        }
+        if (backend instanceof dev.backup4j.core.backend.StagingBackend staging) {
+            return new OpenPack.Staged(key, staging.newStagingFile());
+        }
+        return new OpenPack.InMemory(key, packBuffer());
+    }
+
+    /** Finishes a pack; if that fails, the pack is dropped and its blobs released. Call under the pack lock. */
+    private OpenPack.Finished finishOrDiscard(OpenPack w) throws IOException {
+        try {
+            return w.finish();
+        } catch (IOException | RuntimeException e) {
+            discard(w);
+            throw e;
+        }
+    }
+
+    /** Drops a broken pack and releases its blobs for a later call to store. Call under the pack lock. */
+    private void discard(OpenPack w) {
+        for (PackedBlob b : w.blobs()) {
+            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
+        }
+        w.discard();
+    }
+
+    private static void deleteStaged(OpenPack.Finished f) {
+        if (f.staged() != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(f.staged());
+            } catch (IOException ignored) {
+                // listings skip staging files
+            }
+        }
+    }
+
     /** Uploads finished packs in order; if one fails, the blobs of those not uploaded are released too. */
-    private void uploadAll(List<PackWriter.Pack> packs) throws IOException {
+    private void uploadAll(List<OpenPack.Finished> packs) throws IOException {
         for (int i = 0; i < packs.size(); i++) {
             try {
                 upload(packs.get(i));
             } catch (IOException | RuntimeException | Error e) {
                 synchronized (packLock) {
-                    for (PackWriter.Pack rest : packs.subList(i + 1, packs.size())) {
+                    for (OpenPack.Finished rest : packs.subList(i + 1, packs.size())) {
                         for (PackedBlob b : rest.blobs()) {
                             inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
                         }
+                        deleteStaged(rest);
                     }
                 }
                 throw e;
@@ -602,9 +651,14 @@ public final class Repository implements Closeable {
         }
     }
 
-    private void upload(PackWriter.Pack pack) throws IOException {
+    private void upload(OpenPack.Finished pack) throws IOException {
         try {
-            backend.write(Handle.of(FileType.PACK, pack.id()), pack.buffer(), pack.length());
+            Handle h = Handle.of(FileType.PACK, pack.id());
+            if (pack.buffer() != null) {
+                backend.write(h, pack.buffer(), pack.length());
+            } else {
+                ((dev.backup4j.core.backend.StagingBackend) backend).commitStaged(pack.staged(), h);
+            }
         } catch (IOException | RuntimeException | Error e) {
             // the pack is lost: its blobs must be stored again by a later call, not deduplicated against it
             synchronized (packLock) {
@@ -614,7 +668,9 @@ public final class Repository implements Closeable {
             }
             throw e;
         }
-        recycle(pack.buffer());
+        if (pack.buffer() != null) {
+            recycle(pack.buffer());
+        }
         Map<Id, List<PackedBlob>> toIndex = null;
         synchronized (packLock) {
             index.addPack(pack.id(), pack.blobs());
@@ -650,14 +706,32 @@ public final class Repository implements Closeable {
      * every saved blob is durable and findable by restic.
      */
     public void flush() throws IOException {
-        List<PackWriter.Pack> toUpload = new ArrayList<>();
+        List<OpenPack.Finished> toUpload = new ArrayList<>();
         synchronized (packLock) {
-            for (PackWriter w : openPacks.values()) {
-                if (w.count() > 0) {
-                    toUpload.add(w.finish());
+            List<OpenPack> open = new ArrayList<>(openPacks.values());
+            openPacks.clear();
+            for (int i = 0; i < open.size(); i++) {
+                OpenPack w = open.get(i);
+                try {
+                    if (w.count() > 0) {
+                        toUpload.add(finishOrDiscard(w));
+                    } else {
+                        w.discard();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // nothing is stored: the other packs are dropped too, and all their blobs released
+                    for (OpenPack rest : open.subList(i + 1, open.size())) {
+                        discard(rest);
+                    }
+                    for (OpenPack.Finished f : toUpload) {
+                        for (PackedBlob b : f.blobs()) {
+                            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
+                        }
+                        deleteStaged(f);
+                    }
+                    throw e;
                 }
             }
-            openPacks.clear();
         }
         uploadAll(toUpload);
         Map<Id, List<PackedBlob>> packs;

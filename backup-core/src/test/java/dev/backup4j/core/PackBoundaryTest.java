@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** Where data packs end: before a blob would outgrow the pooled pack buffer, and never losing a blob on failure. */
 class PackBoundaryTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
     private static final int PACK = 1024 * 1024;
 
     private static Repository.Opener opener(Backend backend) {
@@ -102,6 +104,89 @@ class PackBoundaryTest {
             assertTrue(added > 0 && added < data.size(), "only the lost blobs are stored again: " + added);
         }
         try (Repository repo = opener(real).open()) {
+            for (byte[] b : data) {
+                assertArrayEquals(b, repo.loadBlob(BlobType.DATA, Id.hash(b, 0, b.length)));
+            }
+        }
+    }
+
+    @Test
+    void theLocalBackendStreamsDataPacksThroughStagingFilesAndLeavesNoneBehind() throws Exception {
+        java.nio.file.Path dir = tmp.resolve("staged");
+        Backend local = Backends.local(dir);
+        assertTrue(local instanceof dev.backup4j.core.backend.StagingBackend);
+        List<byte[]> data = blobs(3, 30);
+        try (Repository repo = opener(local).init()) {
+            for (byte[] b : data) {
+                repo.saveBlob(BlobType.DATA, b, 0, b.length);
+            }
+        } // close flushes the open pack
+        try (Repository repo = opener(local).open();
+                java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir.resolve("data"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("tmp")).toList());
+            for (FileInfo p : local.list(FileType.PACK)) {
+                int n = repo.index().blobsOf(Id.parse(p.name())).size();
+                // a streamed pack ends once it reaches the pack size, with the blob that took it there
+                assertTrue(p.size() < 2L * PACK + 400_000 || n == 1, p.name() + " " + p.size() + " bytes");
+            }
+            for (byte[] b : data) {
+                assertArrayEquals(b, repo.loadBlob(BlobType.DATA, Id.hash(b, 0, b.length)));
+            }
+        }
+    }
+
+    /** The local backend, with the second commit of a staging file failing once. */
+    private static final class FailingCommit extends ForwardingBackend
+            implements dev.backup4j.core.backend.StagingBackend {
+        private final dev.backup4j.core.backend.StagingBackend real;
+        private final AtomicInteger commits = new AtomicInteger();
+
+        FailingCommit(Backend real) {
+            super(real);
+            this.real = (dev.backup4j.core.backend.StagingBackend) real;
+        }
+
+        @Override
+        public java.nio.file.Path newStagingFile() throws IOException {
+            return real.newStagingFile();
+        }
+
+        @Override
+        public void commitStaged(java.nio.file.Path staged, Handle handle) throws IOException {
+            if (commits.incrementAndGet() == 2) {
+                java.nio.file.Files.delete(staged); // as the real one does on failure
+                throw new IOException("injected: commit failed");
+            }
+            real.commitStaged(staged, handle);
+        }
+    }
+
+    @Test
+    void blobsOfAStagedPackThatFailedToCommitAreStoredAgain() throws Exception {
+        java.nio.file.Path dir = tmp.resolve("staged-fail");
+        Backend local = Backends.local(dir);
+        opener(local).init().close();
+        List<byte[]> data = blobs(4, 14);
+        try (Repository repo = opener(new FailingCommit(local)).open()) {
+            int failures = 0;
+            for (byte[] b : data) {
+                try {
+                    repo.saveBlob(BlobType.DATA, b, 0, b.length);
+                } catch (IOException e) {
+                    failures++;
+                }
+            }
+            assertEquals(1, failures);
+            int added = 0;
+            for (byte[] b : data) {
+                added += repo.saveBlob(BlobType.DATA, Id.hash(b, 0, b.length), b, 0, b.length) ? 1 : 0;
+            }
+            repo.flush();
+            assertTrue(added > 0 && added < data.size(), "only the lost blobs are stored again: " + added);
+        }
+        try (Repository repo = opener(local).open();
+                java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir.resolve("data"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("tmp")).toList());
             for (byte[] b : data) {
                 assertArrayEquals(b, repo.loadBlob(BlobType.DATA, Id.hash(b, 0, b.length)));
             }

@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** A repository in a local directory, in restic's default layout. Reached through {@link Backends#local}. */
-final class LocalBackend implements Backend, Backends.LayoutAware {
+final class LocalBackend implements StagingBackend, Backends.LayoutAware {
     /** Largest single read or write system call (see {@link #read}). */
     private static final int IO_SLICE = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -156,9 +156,7 @@ final class LocalBackend implements Backend, Backends.LayoutAware {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
         }
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        Path tmp = dir.resolve(handle.name() + "-tmp-" + HexFormat.of().formatHex(rnd));
+        Path tmp = dir.resolve(handle.name() + "-tmp-" + random());
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -167,22 +165,72 @@ final class LocalBackend implements Backend, Backends.LayoutAware {
                 }
                 ch.force(true);
             }
-            trySetPermissions(tmp, "r--------");
-            try {
-                // A hard link fails if the target exists, so a concurrent writer of the same name cannot be clobbered.
-                Files.createLink(target, tmp);
-                Files.delete(tmp);
-            } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-                if (e instanceof FileAlreadyExistsException) {
-                    throw e;
-                }
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
+            place(tmp, target);
             done = true;
-            fsyncDir(dir);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static String random() {
+        byte[] rnd = new byte[6];
+        RANDOM.nextBytes(rnd);
+        return HexFormat.of().formatHex(rnd);
+    }
+
+    /** Makes the complete, synced file {@code tmp} the file {@code target} (which must not exist). */
+    private static void place(Path tmp, Path target) throws IOException {
+        trySetPermissions(tmp, "r--------");
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        try {
+            // A hard link fails if the target exists, so a concurrent writer of the same name cannot be clobbered.
+            Files.createLink(target, tmp);
+            Files.delete(tmp);
+        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+            if (e instanceof FileAlreadyExistsException) {
+                throw e;
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        fsyncDir(dir);
+    }
+
+    /**
+     * Staging files live in {@code data/00} named {@code staging-tmp-RANDOM}: never a valid id, so listings (ours and
+     * restic's) skip them, like the {@code NAME-tmp-RANDOM} files of writes in progress.
+     */
+    @Override
+    public Path newStagingFile() throws IOException {
+        Path dir = root.resolve("data").resolve("00");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        Path p = dir.resolve("staging-tmp-" + random());
+        Files.createFile(p);
+        return p;
+    }
+
+    @Override
+    public void commitStaged(Path staged, Handle handle) throws IOException {
+        boolean done = false;
+        try {
+            Path target = path(handle);
+            if (Files.exists(target)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            place(staged, target);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(staged);
             }
         }
     }

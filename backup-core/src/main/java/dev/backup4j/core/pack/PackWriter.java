@@ -67,6 +67,11 @@ public final class PackWriter {
         return size;
     }
 
+    /** The blobs added so far, in order. */
+    public List<PackedBlob> blobs() {
+        return List.copyOf(blobs);
+    }
+
     /** Number of blobs added. */
     public int count() {
         return blobs.size();
@@ -92,6 +97,17 @@ public final class PackWriter {
      * pack shares the writer's buffer, which the caller may recycle once the pack is stored.
      */
     public Pack finish() {
+        byte[] tail = tail(key, blobs);
+        ensure(tail.length);
+        System.arraycopy(tail, 0, buf, size, tail.length);
+        size += tail.length;
+        return new Pack(Id.hash(buf, 0, size), buf, size, List.copyOf(blobs));
+    }
+
+    /**
+     * What ends a pack holding {@code blobs} (in order): the sealed header, then its length as 4 bytes little-endian.
+     */
+    public static byte[] tail(MasterKey key, List<PackedBlob> blobs) {
         ByteBuffer header = ByteBuffer.allocate(blobs.size() * (1 + 4 + 4 + 32)).order(ByteOrder.LITTLE_ENDIAN);
         for (PackedBlob b : blobs) {
             int t = (b.type() == BlobType.DATA ? 0 : 1) + (b.compressed() ? 2 : 0);
@@ -102,11 +118,9 @@ public final class PackWriter {
             }
             header.put(b.id().toBytes());
         }
-        ensure(header.position() + MasterKey.OVERHEAD + 4);
-        int sealedLen = key.sealInto(header.array(), 0, header.position(), buf, size);
-        size += sealedLen;
-        ByteBuffer.wrap(buf, size, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedLen);
-        size += 4;
-        return new Pack(Id.hash(buf, 0, size), buf, size, List.copyOf(blobs));
+        byte[] out = new byte[header.position() + MasterKey.OVERHEAD + 4];
+        int sealedLen = key.sealInto(header.array(), 0, header.position(), out, 0);
+        ByteBuffer.wrap(out, sealedLen, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedLen);
+        return out;
     }
 }
