@@ -86,22 +86,7 @@ class PackBoundaryTest {
             }
         };
         try (Repository repo = opener(failOnce).open()) {
-            int failures = 0;
-            for (byte[] b : data) {
-                try {
-                    repo.saveBlob(BlobType.DATA, b, 0, b.length);
-                } catch (IOException e) {
-                    failures++;
-                }
-            }
-            assertEquals(1, failures);
-            // saving everything again stores what the lost pack held, and nothing twice
-            int added = 0;
-            for (byte[] b : data) {
-                added += repo.saveBlob(BlobType.DATA, Id.hash(b, 0, b.length), b, 0, b.length) ? 1 : 0;
-            }
-            repo.flush();
-            assertTrue(added > 0 && added < data.size(), "only the lost blobs are stored again: " + added);
+            saveAllThroughOneFailureThenAgain(repo, data);
         }
         try (Repository repo = opener(real).open()) {
             for (byte[] b : data) {
@@ -168,21 +153,7 @@ class PackBoundaryTest {
         opener(local).init().close();
         List<byte[]> data = blobs(4, 14);
         try (Repository repo = opener(new FailingCommit(local)).open()) {
-            int failures = 0;
-            for (byte[] b : data) {
-                try {
-                    repo.saveBlob(BlobType.DATA, b, 0, b.length);
-                } catch (IOException e) {
-                    failures++;
-                }
-            }
-            assertEquals(1, failures);
-            int added = 0;
-            for (byte[] b : data) {
-                added += repo.saveBlob(BlobType.DATA, Id.hash(b, 0, b.length), b, 0, b.length) ? 1 : 0;
-            }
-            repo.flush();
-            assertTrue(added > 0 && added < data.size(), "only the lost blobs are stored again: " + added);
+            saveAllThroughOneFailureThenAgain(repo, data);
         }
         try (Repository repo = opener(local).open();
                 java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir.resolve("data"))) {
@@ -191,5 +162,24 @@ class PackBoundaryTest {
                 assertArrayEquals(b, repo.loadBlob(BlobType.DATA, Id.hash(b, 0, b.length)));
             }
         }
+    }
+
+    /** Saves every blob (one pack upload fails), then all again: only the lost pack's blobs are stored again. */
+    private static void saveAllThroughOneFailureThenAgain(Repository repo, List<byte[]> data) throws IOException {
+        int failures = 0;
+        for (byte[] b : data) {
+            try {
+                repo.saveBlob(BlobType.DATA, b, 0, b.length);
+            } catch (IOException e) {
+                failures++;
+            }
+        }
+        assertEquals(1, failures);
+        int added = 0;
+        for (byte[] b : data) {
+            added += repo.saveBlob(BlobType.DATA, Id.hash(b, 0, b.length), b, 0, b.length) ? 1 : 0;
+        }
+        repo.flush();
+        assertTrue(added > 0 && added < data.size(), "only the lost blobs are stored again: " + added);
     }
 }
