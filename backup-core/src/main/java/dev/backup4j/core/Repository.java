@@ -792,6 +792,33 @@ public final class Repository implements Closeable {
         return plain;
     }
 
+    /**
+     * As {@link #decodeBlob(byte[], int, PackedBlob, Handle)}, but into {@code out} (at least
+     * {@code b.plaintextLength()} bytes), so a caller can reuse one buffer for many blobs. Returns the plaintext's
+     * length.
+     */
+    public int decodeBlobInto(byte[] data, int offset, PackedBlob b, Handle h, byte[] out)
+            throws CorruptDataException {
+        int n;
+        try {
+            int ct = key.openInPlace(data, offset, b.length());
+            int from = offset + MasterKey.IV;
+            if (b.compressed()) {
+                n = b.uncompressedLength();
+                Zstd.decompressInto(data, from, ct, out, n);
+            } else {
+                n = ct;
+                System.arraycopy(data, from, out, 0, n);
+            }
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": " + e.getMessage(), e);
+        }
+        if (!Id.hash(out, 0, n).equals(b.id())) {
+            throw new CorruptDataException(h + ": blob " + b.id().shortString() + " does not match its hash");
+        }
+        return n;
+    }
+
     /** Loads and parses a tree blob. */
     public Tree loadTree(Id id) throws IOException {
         return Tree.parse(loadBlob(BlobType.TREE, id), "tree " + id.shortString());

@@ -38,6 +38,21 @@ public interface Backend extends Closeable {
      */
     byte[] read(Handle handle, long offset, int length) throws IOException;
 
+    /**
+     * Reads exactly {@code length} bytes from {@code offset} into {@code buf} from 0, so a caller can reuse one buffer
+     * for many reads. The default reads through {@link #read(Handle, long, int)} (so wrappers that override only that
+     * still see every read) and copies; backends that can read into the buffer directly override it.
+     *
+     * @throws java.io.EOFException if the file ends before
+     */
+    default void readInto(Handle handle, long offset, byte[] buf, int length) throws IOException {
+        byte[] b = read(handle, offset, length);
+        if (b.length != length) {
+            throw new java.io.EOFException(handle + ": read " + b.length + " bytes of " + length + " at " + offset);
+        }
+        System.arraycopy(b, 0, buf, 0, length);
+    }
+
     /** Stores {@code data} as the file {@code handle}, atomically. */
     void write(Handle handle, byte[] data) throws IOException;
 

@@ -114,27 +114,46 @@ final class LocalBackend implements StagingBackend, Backends.LayoutAware {
         try (FileChannel ch = FileChannel.open(path(handle), StandardOpenOption.READ)) {
             long size = ch.size();
             long n = length < 0 ? size - offset : length;
-            if (offset + n > size || n < 0) {
-                throw new EOFException(handle + ": read of " + n + " bytes at " + offset + " is past the end ("
-                        + size + " bytes)");
-            }
-            if (n > Integer.MAX_VALUE - 16) {
-                throw new IOException(handle + ": file too large to read at once (" + n + " bytes)");
-            }
+            check(handle, offset, n, size);
             byte[] out = new byte[(int) n];
-            ByteBuffer buf = ByteBuffer.wrap(out);
-            long pos = offset;
-            while (buf.position() < out.length) {
-                // in slices: the JDK copies through a temporary direct buffer as large as the request and keeps it
-                // per thread, which for 16 MiB packs on 4 restore threads was 64 MiB of native memory
-                buf.limit(Math.min(buf.capacity(), buf.position() + IO_SLICE));
-                int r = ch.read(buf, pos);
-                if (r < 0) {
-                    throw new EOFException(handle + ": file shrank while reading");
-                }
-                pos += r;
-            }
+            readFully(handle, ch, offset, out, out.length);
             return out;
+        }
+    }
+
+    @Override
+    public void readInto(Handle handle, long offset, byte[] buf, int length) throws IOException {
+        if (offset < 0 || length < 0 || length > buf.length) {
+            throw new IllegalArgumentException("bad read of " + length + " bytes at " + offset);
+        }
+        try (FileChannel ch = FileChannel.open(path(handle), StandardOpenOption.READ)) {
+            check(handle, offset, length, ch.size());
+            readFully(handle, ch, offset, buf, length);
+        }
+    }
+
+    private static void check(Handle handle, long offset, long n, long size) throws IOException {
+        if (offset + n > size || n < 0) {
+            throw new EOFException(handle + ": read of " + n + " bytes at " + offset + " is past the end ("
+                    + size + " bytes)");
+        }
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new IOException(handle + ": file too large to read at once (" + n + " bytes)");
+        }
+    }
+
+    private static void readFully(Handle handle, FileChannel ch, long offset, byte[] out, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(out, 0, n);
+        long pos = offset;
+        while (buf.position() < n) {
+            // in slices: the JDK copies through a temporary direct buffer as large as the request and keeps it
+            // per thread, which for 16 MiB packs on 4 restore threads was 64 MiB of native memory
+            buf.limit(Math.min(n, buf.position() + IO_SLICE));
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw new EOFException(handle + ": file shrank while reading");
+            }
+            pos += r;
         }
     }
 

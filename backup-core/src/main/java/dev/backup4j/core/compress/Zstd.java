@@ -106,13 +106,25 @@ public final class Zstd {
     /** As {@link #decompress(byte[], int)}, for the frame in {@code len} bytes of {@code data} from {@code off}. */
     public static byte[] decompress(byte[] data, int off, int len, int expectedLength) throws CorruptDataException {
         byte[] out = new byte[expectedLength];
+        decompressInto(data, off, len, out, expectedLength);
+        return out;
+    }
+
+    /**
+     * Decompresses the frame in {@code len} bytes of {@code data} from {@code off} into the first
+     * {@code expectedLength} bytes of {@code out}.
+     *
+     * @throws CorruptDataException if the data is not a valid frame of that size
+     */
+    public static void decompressInto(byte[] data, int off, int len, byte[] out, int expectedLength)
+            throws CorruptDataException {
         long n;
         ZstdDecompressCtx d = DECOMPRESSORS.poll();
         if (d == null) {
             d = new ZstdDecompressCtx();
         }
         try {
-            n = d.decompressByteArray(out, 0, out.length, data, off, len);
+            n = d.decompressByteArray(out, 0, expectedLength, data, off, len);
             DECOMPRESSORS.offer(d);
         } catch (ZstdException e) {
             d.close(); // a context in an unknown state is not reused
@@ -121,7 +133,6 @@ public final class Zstd {
         if (n != expectedLength) {
             throw new CorruptDataException("zstd data decompressed to " + n + " bytes, expected " + expectedLength);
         }
-        return out;
     }
 
     /**

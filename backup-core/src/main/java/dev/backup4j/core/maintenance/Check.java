@@ -299,7 +299,7 @@ public final class Check {
             Handle h = Handle.of(FileType.PACK, pack);
             try {
                 byte[] sealed = repo.backend().read(h, b.offset(), b.length());
-                return Optional.of(Tree.parse(repo.decodeBlob(sealed, b, h), "tree " + tree.shortString()));
+                return Optional.of(Tree.parse(repo.decodeBlob(sealed, 0, b, h), "tree " + tree.shortString()));
             } catch (dev.backup4j.core.common.CorruptDataException | java.io.EOFException
                     | java.nio.file.NoSuchFileException e) {
                 errors.add("tree " + tree.shortString() + ": cannot be read: " + e.getMessage());
@@ -364,9 +364,9 @@ public final class Check {
                     damage(pack, "truncated", List.of(b));
                     continue;
                 }
-                byte[] sealed = java.util.Arrays.copyOfRange(data, (int) b.offset(), (int) b.offset() + b.length());
                 try {
-                    repo.decodeBlob(sealed, b, h);
+                    // in place: the pack's bytes are not needed again once its hash and header are checked
+                    repo.decodeBlob(data, (int) b.offset(), b, h);
                 } catch (dev.backup4j.core.common.CorruptDataException e) {
                     errors.add(p + ": " + b.type().json() + " blob " + b.id().shortString()
                             + " is damaged: " + e.getMessage());

@@ -177,6 +177,8 @@ public final class RestoreExecutor {
         long kept;
         long deleted;
         final Map<Id, List<Use>> uses = new HashMap<>();
+        final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
+        final ThreadLocal<byte[]> plainBuffer = new ThreadLocal<>();
         final List<FileJob> jobs = new ArrayList<>();
 
         Run(RestorePlan plan, RestoreTarget target) {
@@ -389,9 +391,9 @@ public final class RestoreExecutor {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("interrupted");
                 }
-                byte[] data;
+                byte[] data = buffer(readBuffer, range.length());
                 try {
-                    data = read(h, range);
+                    read(h, range, data);
                 } catch (IOException e) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw new InterruptedIOException("interrupted");
@@ -402,12 +404,13 @@ public final class RestoreExecutor {
                     }
                     continue;
                 }
-                bytesRead.addAndGet(data.length);
+                bytesRead.addAndGet(range.length());
                 for (PackedBlob b : range.blobs()) {
-                    byte[] plain;
+                    byte[] plain = buffer(plainBuffer, b.plaintextLength());
+                    int n;
                     try {
                         int off = (int) (b.offset() - range.offset());
-                        plain = repo.decodeBlob(data, off, b, h);
+                        n = repo.decodeBlobInto(data, off, b, h, plain);
                     } catch (CorruptDataException e) {
                         failUses(b.id(), e.getMessage());
                         continue;
@@ -416,9 +419,9 @@ public final class RestoreExecutor {
                         FileJob j = u.job();
                         if (j.error == null) {
                             try {
-                                j.sink(target).write(u.offset(), plain, 0, plain.length);
-                                bytesWritten.addAndGet(plain.length);
-                                listener.bytesWritten(plain.length);
+                                j.sink(target).write(u.offset(), plain, 0, n);
+                                bytesWritten.addAndGet(n);
+                                listener.bytesWritten(n);
                             } catch (IOException e) {
                                 if (Thread.currentThread().isInterrupted()) {
                                     throw new InterruptedIOException("interrupted");
@@ -434,16 +437,30 @@ public final class RestoreExecutor {
             }
         }
 
-        private byte[] read(Handle h, PackRead.Range range) throws IOException {
+        private void read(Handle h, PackRead.Range range, byte[] into) throws IOException {
             try {
-                return backend.read(h, range.offset(), range.length());
+                backend.readInto(h, range.offset(), into, range.length());
             } catch (IOException e) {
                 if (backend.isPermanent(e) || e instanceof InterruptedIOException) {
                     throw e;
                 }
                 LOG.info("retrying read of {} after: {}", h, e.getMessage());
-                return backend.read(h, range.offset(), range.length());
+                backend.readInto(h, range.offset(), into, range.length());
             }
+        }
+
+        /**
+         * This thread's buffer of at least {@code n} bytes. Each reader thread reuses one buffer for the ranges it
+         * reads and one for the blobs it decodes: fresh arrays for each (16 MiB ranges, megabyte blobs) made ~1.4 s
+         * of stop-the-world collections in a 10 s restore of the bench data, and a 500 MiB heap.
+         */
+        private byte[] buffer(ThreadLocal<byte[]> cache, int n) {
+            byte[] b = cache.get();
+            if (b == null || b.length < n) {
+                b = new byte[Math.max(n, b == null ? 0 : Math.min(Integer.MAX_VALUE - 8, b.length * 2))];
+                cache.set(b);
+            }
+            return b;
         }
 
         private String describe(IOException e) {

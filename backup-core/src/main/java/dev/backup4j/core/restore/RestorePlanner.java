@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Plans a restore without side effects: chooses the snapshot, walks the scope (a sub-path, include and exclude
@@ -44,7 +44,7 @@ public final class RestorePlanner {
     /** Blobs closer than this in a pack are read in one range (one request beats two for such a gap). */
     static final int MERGE_GAP = 256 * 1024;
     /** Ranges are not merged beyond this size, to bound a reader's memory. */
-    static final int MAX_RANGE = 32 * 1024 * 1024;
+    static final int MAX_RANGE = 8 * 1024 * 1024;
 
     private final Repository repo;
     private final SnapshotSelector selector;
@@ -424,7 +424,8 @@ public final class RestorePlanner {
                     problems.add(new RestoreProblem(RestoreProblem.Kind.DAMAGED_PACK, p, "data blob "
                             + id.shortString() + " is in pack " + pack.shortString() + ", which a check found damaged"));
                 }
-                packs.computeIfAbsent(pack, k -> new TreeMap<>()).putIfAbsent(id, loc.get().blob());
+                // a hash map: the blobs are sorted by offset in packReads()
+                packs.computeIfAbsent(pack, k -> new HashMap<>()).putIfAbsent(id, loc.get().blob());
             }
         }
 

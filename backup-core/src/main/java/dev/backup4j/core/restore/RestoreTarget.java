@@ -61,7 +61,10 @@ public interface RestoreTarget extends Closeable {
 
     /** A file being written. {@link #write} is thread-safe; exactly one of commit and abort ends it. */
     interface FileSink {
-        /** Writes {@code len} bytes of {@code data} at {@code offset} of the file. */
+        /**
+         * Writes {@code len} bytes of {@code data} at {@code offset} of the file. {@code data} is the caller's buffer,
+         * reused once this returns: copy what must outlive the call.
+         */
         void write(long offset, byte[] data, int off, int len) throws IOException;
 
         /** Sets the metadata and moves the complete file to its final name. */

@@ -110,6 +110,27 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void readIntoFillsTheStartOfAReusedBufferAndFailsPastTheEnd() throws IOException {
+        byte[] data = randomBytes(31, 3 * 1024 * 1024 + 5);
+        Handle h = handleFor(FileType.PACK, data);
+        backend.write(h, data);
+        byte[] buf = new byte[data.length + 100];
+        java.util.Arrays.fill(buf, (byte) 7);
+        Random rnd = new Random(32);
+        for (int i = 0; i < 6; i++) {
+            int off = rnd.nextInt(data.length);
+            int len = rnd.nextInt(data.length - off + 1);
+            backend.readInto(h, off, buf, len);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, off, off + len), java.util.Arrays.copyOf(buf, len),
+                    "off=" + off + " len=" + len);
+        }
+        backend.readInto(h, 0, buf, data.length);
+        assertArrayEquals(data, java.util.Arrays.copyOf(buf, data.length));
+        assertEquals(7, buf[data.length], "nothing written past the length asked for");
+        assertThrows(java.io.EOFException.class, () -> backend.readInto(h, data.length - 10, buf, 11));
+    }
+
+    @Test
     void writingAPrefixOfAnArrayStoresExactlyThatPrefix() throws IOException {
         byte[] buf = randomBytes(21, 4096);
         byte[] prefix = java.util.Arrays.copyOf(buf, 1000);
