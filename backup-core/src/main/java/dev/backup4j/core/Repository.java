@@ -777,19 +777,13 @@ public final class Repository implements Closeable {
      * {@code b.length()} bytes). Decrypts in place: the blob's bytes in {@code data} are overwritten.
      */
     public byte[] decodeBlob(byte[] data, int offset, PackedBlob b, Handle h) throws CorruptDataException {
-        byte[] plain;
-        try {
-            int n = key.openInPlace(data, offset, b.length());
-            int from = offset + MasterKey.IV;
-            plain = b.compressed() ? Zstd.decompress(data, from, n, b.uncompressedLength())
-                    : java.util.Arrays.copyOfRange(data, from, from + n);
-        } catch (CorruptDataException e) {
-            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": " + e.getMessage(), e);
+        if (b.length() < MasterKey.OVERHEAD) {
+            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": ciphertext too short ("
+                    + b.length() + " bytes)");
         }
-        if (!Id.hash(plain).equals(b.id())) {
-            throw new CorruptDataException(h + ": blob " + b.id().shortString() + " does not match its hash");
-        }
-        return plain;
+        byte[] out = new byte[b.plaintextLength()];
+        decodeBlobInto(data, offset, b, h, out);
+        return out;
     }
 
     /**

@@ -275,16 +275,21 @@ class BackupEngineTest {
         }
     }
 
-    @Test
-    void anInterruptedBackupStartedAgainDoesNotUploadItsPacksAgain() throws Exception {
-        Path src = tmp.resolve("src");
-        Random rnd = new Random(8);
-        for (int i = 0; i < 12; i++) {
+    /** {@code n} files of 300 kB of random bytes (one blob each) named f0.bin, f1.bin, ... in {@code dir}. */
+    private static Path randomFiles(Path dir, long seed, int n) throws IOException {
+        Files.createDirectories(dir);
+        Random rnd = new Random(seed);
+        for (int i = 0; i < n; i++) {
             byte[] b = new byte[300_000];
             rnd.nextBytes(b);
-            Files.createDirectories(src);
-            Files.write(src.resolve("f" + i + ".bin"), b);
+            Files.write(dir.resolve("f" + i + ".bin"), b);
         }
+        return dir;
+    }
+
+    @Test
+    void anInterruptedBackupStartedAgainDoesNotUploadItsPacksAgain() throws Exception {
+        Path src = randomFiles(tmp.resolve("src"), 8, 12);
         Path repoDir = tmp.resolve("repo");
         FailingPackWrites faulty = new FailingPackWrites(Backends.local(repoDir), 5);
         try (Repository repo = opener(faulty).indexEveryPacks(1).init()) {
@@ -319,14 +324,7 @@ class BackupEngineTest {
 
     @Test
     void aFailedUploadDoesNotLeaveBlobsThatLaterBackupsTrust() throws Exception {
-        Path src = tmp.resolve("src");
-        Random rnd = new Random(9);
-        for (int i = 0; i < 6; i++) {
-            byte[] b = new byte[300_000];
-            rnd.nextBytes(b);
-            Files.createDirectories(src);
-            Files.write(src.resolve("f" + i + ".bin"), b);
-        }
+        Path src = randomFiles(tmp.resolve("src"), 9, 6);
         Path repoDir = tmp.resolve("repo");
         FailingPackWrites faulty = new FailingPackWrites(Backends.local(repoDir), 2);
         // the same Repository instance lives on after the failed backup, as in a long-running service

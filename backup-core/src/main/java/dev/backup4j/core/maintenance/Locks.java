@@ -154,17 +154,10 @@ public final class Locks {
     }
 
     private RepositoryLock tryAcquire(boolean exclusive) throws IOException {
-        checkOthers(exclusive, Optional.empty());
-        Id id = write(exclusive);
-        try {
-            sleep(waitBeforeCheck);
-            checkOthers(exclusive, Optional.of(id));
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(id);
-            throw e;
-        }
-        LOG.debug("acquired {} lock {}", exclusive ? "exclusive" : "shared", id.shortString());
-        return new RepositoryLock(this, id, exclusive, scheduler, refreshInterval);
+        RepositoryLock lock = acquireUnconfirmed(exclusive);
+        lock.confirm(); // releases the lock if a conflicting one appeared
+        LOG.debug("acquired {} lock {}", exclusive ? "exclusive" : "shared", lock.id().shortString());
+        return lock;
     }
 
     private void checkOthers(boolean exclusive, Optional<Id> own) throws IOException {
@@ -209,14 +202,6 @@ public final class Locks {
 
     void delete(Id id) throws IOException {
         repo.backend().delete(Handle.of(FileType.LOCK, id));
-    }
-
-    private void deleteQuietly(Id id) {
-        try {
-            delete(id);
-        } catch (IOException e) {
-            LOG.warn("could not remove lock {}: {}", id.shortString(), e.getMessage());
-        }
     }
 
     /**

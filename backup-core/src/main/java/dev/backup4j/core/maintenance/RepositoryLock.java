@@ -83,7 +83,11 @@ public final class RepositoryLock implements AutoCloseable {
         try {
             c.run();
         } catch (IOException | RuntimeException e) {
-            close();
+            try {
+                close();
+            } catch (IOException closing) {
+                LOG.warn("could not remove lock {}: {}", id().shortString(), closing.getMessage());
+            }
             throw e;
         }
     }
