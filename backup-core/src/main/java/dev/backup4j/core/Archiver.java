@@ -73,10 +73,17 @@ final class Archiver implements AutoCloseable {
     /** Parent trees being loaded ahead of the walk, by tree id. */
     private final Map<Id, CompletableFuture<ParentDir>> prefetched = new ConcurrentHashMap<>();
     private static final int PREFETCH = 4;
+    /** The parent snapshot's directory cache by path, or null if there is none to use. */
+    private final Map<String, DirCache.Entry> known;
+    /** What this backup saw of each directory, for the next one; null if there is no cache directory. */
+    private final DirCache.Recorder recorder;
 
     Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
-            BackupListener listener, long readBytesPerSecond) {
+            BackupListener listener, long readBytesPerSecond, Map<String, DirCache.Entry> known,
+            DirCache.Recorder recorder) {
         this.repo = repo;
+        this.known = known;
+        this.recorder = recorder;
         this.excludes = excludes;
         this.includes = includes;
         this.force = force;
@@ -182,6 +189,17 @@ final class Archiver implements AutoCloseable {
         }
     }
 
+    /** True if the parent snapshot's directory cache is in use. */
+    boolean usesCache() {
+        return known != null;
+    }
+
+    /** The parent snapshot's directory at {@code path} as the cache knows it (a node with its tree id), if any. */
+    Optional<Node> cachedParent(String path, String name) {
+        DirCache.Entry was = known.get(path);
+        return was == null ? Optional.empty() : Optional.of(Node.builder(name, NodeType.DIR).subtree(was.tree()).build());
+    }
+
     /** Loads a parent directory's entries by name; empty if the parent tree cannot be read. */
     Map<String, Node> parentEntries(Optional<Node> parentDir) {
         return parentDir(parentDir).byName();
@@ -224,6 +242,7 @@ final class Archiver implements AutoCloseable {
     private CompletableFuture<Optional<Node>> archiveDir(SourceEntry e, String path, Node meta, Optional<Node> parent)
             throws InterruptedException {
         List<SourceEntry> entries;
+        boolean clean = true;
         try {
             entries = e.children();
         } catch (SourceFailedException ex) {
@@ -232,10 +251,16 @@ final class Archiver implements AutoCloseable {
         } catch (IOException ex) {
             error(path, ex);
             entries = List.of();
+            clean = false;
+        }
+        final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).build();
+        if (known != null) {
+            return archiveDirCached(entries, clean, path, dirMeta, parent);
         }
         ParentDir parentTree = parentDir(parent);
         Map<String, Node> old = parentTree.byName();
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
+        List<Node> inputs = new ArrayList<>(entries.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             SourceEntry c = entries.get(i);
@@ -244,13 +269,13 @@ final class Archiver implements AutoCloseable {
             }
             String cn = c.metadata().name();
             String cp = path + "/" + cn;
-            if (!Node.isSafeName(cn) || !seen.add(cn)) {
-                error(cp, new IOException("invalid or duplicate entry name"));
+            int k = keep(c, cp, seen);
+            if (k != KEEP) {
+                clean &= k != INVALID;
                 continue;
             }
-            if (excludes.matches(cp)) {
-                continue;
-            }
+            clean &= c.error().isEmpty(); // reported by archive(...)
+            inputs.add(c.metadata().type() == NodeType.DIR ? null : c.metadata());
             children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
         }
         if (!old.isEmpty()) {
@@ -262,11 +287,137 @@ final class Archiver implements AutoCloseable {
                 }
             }
         }
-        final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).build();
+        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean);
+    }
+
+    private static final int KEEP = 0;
+    private static final int EXCLUDED = 1;
+    private static final int INVALID = 2;
+
+    /**
+     * Whether a child is archived: {@link #KEEP} if its name is safe and new in its directory, it is not excluded, and
+     * (unless it is a directory, which may hold included entries) it matches the includes; {@link #INVALID} (reported)
+     * for an unsafe or repeated name; {@link #EXCLUDED} otherwise.
+     */
+    private int keep(SourceEntry c, String cp, Set<String> seen) {
+        String cn = c.metadata().name();
+        if (!Node.isSafeName(cn) || !seen.add(cn)) {
+            error(cp, new IOException("invalid or duplicate entry name"));
+            return INVALID;
+        }
+        if (excludes.matches(cp)) {
+            return EXCLUDED;
+        }
+        return c.metadata().type() == NodeType.DIR || includes.isEmpty() || includes.matchesOrUnder(cp)
+                ? KEEP : EXCLUDED;
+    }
+
+    /**
+     * A directory's walk when the parent snapshot's directory cache is usable: subdirectories first, then, if every
+     * subdirectory's tree is known and the fingerprint of the entries matches the cache, the cached tree as is;
+     * otherwise the parent's tree for this directory is loaded and the entries are compared one by one.
+     */
+    private CompletableFuture<Optional<Node>> archiveDirCached(List<SourceEntry> entries, boolean cleanListing,
+            String path, Node dirMeta, Optional<Node> parent) throws InterruptedException {
+        boolean clean = cleanListing;
+        List<SourceEntry> kept = new ArrayList<>(entries.size());
+        List<String> paths = new ArrayList<>(entries.size());
+        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
+        Set<String> seen = new HashSet<>();
+        boolean subdirsDone = true;
+        for (SourceEntry c : entries) {
+            String cn = c.metadata().name();
+            String cp = path + "/" + cn;
+            int k = keep(c, cp, seen);
+            if (k != KEEP) {
+                clean &= k != INVALID;
+                continue;
+            }
+            kept.add(c);
+            paths.add(cp);
+            if (c.metadata().type() == NodeType.DIR && c.error().isEmpty()) {
+                CompletableFuture<Optional<Node>> f = archive(c, cp, cn, cachedParent(cp, cn));
+                subdirsDone &= f.isDone() && !f.isCompletedExceptionally();
+                children.add(f);
+            } else {
+                children.add(null);
+                clean &= c.error().isEmpty();
+            }
+        }
+        DirCache.Entry was = known.get(path);
+        if (clean && subdirsDone && was != null) {
+            DirCache.Fingerprint fp = new DirCache.Fingerprint();
+            int count = 0;
+            for (int i = 0; i < kept.size(); i++) {
+                Node n = children.get(i) == null ? kept.get(i).metadata() : children.get(i).join().orElse(null);
+                if (n != null) {
+                    fp.add(n);
+                    count++;
+                }
+            }
+            byte[] print = fp.finish();
+            if (was.matches(print)) {
+                if (count == 0 && !includes.isEmpty() && !includes.matchesOrUnder(path)) {
+                    return CompletableFuture.completedFuture(Optional.empty());
+                }
+                for (int i = 0; i < kept.size(); i++) {
+                    if (children.get(i) == null) {
+                        Node n = kept.get(i).metadata();
+                        if (n.type() == NodeType.FILE) {
+                            filesUnmodified.incrementAndGet();
+                            filesDone.incrementAndGet();
+                            bytesProcessed.addAndGet(n.size());
+                            listener.onFileDone(paths.get(i), n.size(), true);
+                        } else {
+                            others.incrementAndGet();
+                        }
+                    }
+                }
+                dirsUnmodified.incrementAndGet();
+                recorder.put(path, print, was.tree());
+                return CompletableFuture.completedFuture(Optional.of(
+                        dirMeta.toBuilder().subtree(was.tree()).size(0).content(List.of()).build()));
+            }
+        }
+        ParentDir parentTree = parentDir(parent);
+        Map<String, Node> old = parentTree.byName();
+        List<Node> inputs = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            SourceEntry c = kept.get(i);
+            if (children.get(i) == null) {
+                inputs.add(c.metadata());
+                children.set(i, archive(c, paths.get(i), c.metadata().name(),
+                        Optional.ofNullable(old.get(c.metadata().name()))));
+            } else {
+                inputs.add(null);
+            }
+        }
+        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean);
+    }
+
+    /**
+     * Once a directory's children are done: its tree (the parent's, if nothing changed), its node for the tree above,
+     * and its entry for the next backup's directory cache. {@code inputs} holds, per child, the metadata the walk saw
+     * for an entry other than a directory, or null for a directory (whose resulting node is used).
+     */
+    private CompletableFuture<Optional<Node>> finishDir(String path, Node dirMeta, Optional<Node> parent,
+            ParentDir parentTree, List<CompletableFuture<Optional<Node>>> children, List<Node> inputs,
+            boolean cleanSoFar) {
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
             List<Node> nodes = new ArrayList<>(children.size());
-            for (CompletableFuture<Optional<Node>> f : children) {
-                f.join().ifPresent(nodes::add);
+            boolean clean = cleanSoFar;
+            DirCache.Fingerprint fp = recorder != null ? new DirCache.Fingerprint() : null;
+            for (int i = 0; i < children.size(); i++) {
+                Optional<Node> n = children.get(i).join();
+                n.ifPresent(nodes::add);
+                if (inputs.get(i) != null) {
+                    clean &= n.isPresent(); // an entry other than a directory is left out only after an error
+                    if (fp != null) {
+                        fp.add(inputs.get(i));
+                    }
+                } else if (fp != null && n.isPresent()) {
+                    fp.add(n.get());
+                }
             }
             if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
                 return Optional.<Node>empty();
@@ -280,6 +431,9 @@ final class Archiver implements AutoCloseable {
             } catch (IOException ex) {
                 fail(ex);
                 throw new UncheckedIOException(ex);
+            }
+            if (recorder != null) {
+                recorder.put(path, clean ? fp.finish() : null, subtree);
             }
             if (parent.isEmpty()) {
                 dirsNew.incrementAndGet();

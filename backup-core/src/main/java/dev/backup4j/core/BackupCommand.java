@@ -245,8 +245,13 @@ public final class BackupCommand {
             snapshotPaths.add(p);
             root.insert(p, s);
         }
-        Optional<Snapshot> parentSnap = findParent(hostname, snapshotPaths);
+        List<Snapshot> existing = repo.snapshots();
+        Optional<Snapshot> parentSnap = findParent(existing, hostname, snapshotPaths);
         parentSnap.ifPresent(ps -> LOG.info("using parent snapshot {}", ps.requireId().shortString()));
+        byte[] cacheSettings = DirCache.settings(cacheSettings(lo, all));
+        Map<String, DirCache.Entry> known = force || parentSnap.isEmpty() ? null
+                : DirCache.load(repo, parentSnap.get().requireId(), cacheSettings).orElse(null);
+        DirCache.Recorder recorder = repo.cacheDir().isPresent() ? new DirCache.Recorder() : null;
 
         long blobs0 = repo.stats().blobsAdded();
         long added0 = repo.stats().bytesAdded();
@@ -254,7 +259,7 @@ public final class BackupCommand {
         PathFilter genericExcludes = PathFilter.of(excludes);
         Scan scan = new Scan(paths, lo);
         try (Archiver a = new Archiver(repo, workers, genericExcludes, PathFilter.of(includes), force, listener,
-                readLimit)) {
+                readLimit, known, recorder)) {
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "backup-status");
                 t.setDaemon(true);
@@ -289,6 +294,15 @@ public final class BackupCommand {
                     parentSnap.map(Snapshot::requireId), snapshotPaths, hostname, repo.username(), 0, 0,
                     List.copyOf(tags), mergedExcludes(lo), Optional.empty(), errs.size());
             snap = repo.saveSnapshot(snap);
+            if (recorder != null) {
+                List<Id> keep = new ArrayList<>();
+                for (Snapshot s : existing) {
+                    if (parentSnap.isEmpty() || !s.requireId().equals(parentSnap.get().requireId())) {
+                        keep.add(s.requireId());
+                    }
+                }
+                DirCache.save(repo, snap.requireId(), cacheSettings, recorder.entries(), keep);
+            }
             listener.onStatus(status(a, scan, start));
             Duration d = Duration.between(start, repo.clock().instant());
             LOG.info("snapshot {} saved: {} files ({} unchanged), {} bytes read, {} errors",
@@ -327,12 +341,24 @@ public final class BackupCommand {
                 Duration.between(start, repo.clock().instant()));
     }
 
-    private Optional<Snapshot> findParent(String hostname, List<String> snapshotPaths) throws IOException {
+    /** What decides which entries the walk keeps and how they are read, for the directory cache. */
+    private String cacheSettings(LocalSourceOptions lo, List<SnapshotSource> all) {
+        StringBuilder b = new StringBuilder("excludes=").append(excludes).append("\nincludes=").append(includes)
+                .append("\nlocal=").append(lo.excludes().patterns()).append(lo.excludeIfPresent())
+                .append(lo.excludeCaches()).append(lo.oneFileSystem()).append(lo.followSymlinks());
+        for (SnapshotSource s : all) {
+            b.append("\nsource=").append(s.getClass().getName()).append(' ').append(s.path());
+        }
+        return b.toString();
+    }
+
+    private Optional<Snapshot> findParent(List<Snapshot> existing, String hostname, List<String> snapshotPaths)
+            throws IOException {
         if (force) {
             return Optional.empty();
         }
         if (parent != null) {
-            List<Snapshot> match = repo.snapshots().stream().filter(s -> s.requireId().equals(parent)).toList();
+            List<Snapshot> match = existing.stream().filter(s -> s.requireId().equals(parent)).toList();
             if (match.isEmpty()) {
                 throw new NoSuchSnapshotException("parent snapshot " + parent.shortString() + " not found");
             }
@@ -340,7 +366,7 @@ public final class BackupCommand {
         }
         Set<String> want = new java.util.TreeSet<>(snapshotPaths);
         Snapshot best = null;
-        for (Snapshot s : repo.snapshots()) {
+        for (Snapshot s : existing) {
             if (s.hostname().equals(hostname) && new java.util.TreeSet<>(s.paths()).equals(want)
                     && (best == null || !s.instant().isBefore(best.instant()))) {
                 best = s;
@@ -384,7 +410,9 @@ public final class BackupCommand {
 
     private CompletableFuture<Optional<Id>> saveVirtual(Archiver a, VirtualDir d, Optional<Node> parentDir,
             OffsetDateTime snapTime) throws InterruptedException {
-        Map<String, Node> old = a.parentEntries(parentDir);
+        // with the directory cache, the sources' roots find their parent trees there: the index (still loading in
+        // the background) is not needed to look them up
+        Map<String, Node> old = a.usesCache() ? Map.of() : a.parentEntries(parentDir);
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>();
         for (VirtualDir sub : d.dirs.values()) {
             Node meta = sub.anySource.ancestor(sub.path, sub.name)
@@ -406,7 +434,8 @@ public final class BackupCommand {
                 a.error(p, ex);
                 continue;
             }
-            children.add(a.archive(rootEntry, p, e.getKey(), Optional.ofNullable(old.get(e.getKey()))));
+            children.add(a.archive(rootEntry, p, e.getKey(), a.usesCache() ? a.cachedParent(p, e.getKey())
+                    : Optional.ofNullable(old.get(e.getKey()))));
         }
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Node> nodes = new ArrayList<>();

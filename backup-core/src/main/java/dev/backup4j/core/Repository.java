@@ -28,6 +28,7 @@ import dev.backup4j.core.snapshot.Tree;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -41,7 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +81,10 @@ public final class Repository implements Closeable {
     private final Map<BlobType, OpenPack> openPacks = new EnumMap<>(BlobType.class);
     private final Set<Index.BlobKey> inOpenPacks = new HashSet<>();
     private final Map<Id, List<PackedBlob>> unindexed = new LinkedHashMap<>();
+    private final Set<Id> indexFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Done once the index is loaded (at once unless it loads in the background). */
+    private volatile CompletableFuture<Void> indexReady = CompletableFuture.completedFuture(null);
+    private volatile Thread indexLoader;
     private final Stats stats = new Stats();
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> packBuffers =
@@ -110,6 +117,8 @@ public final class Repository implements Closeable {
         private Compression compression = Compression.AUTO;
         private String hostname;
         private String username;
+        private Path cacheDir;
+        private boolean indexInBackground;
         private final Set<String> set = new HashSet<>();
 
         private Opener(Backend backend) {
@@ -198,6 +207,31 @@ public final class Repository implements Closeable {
             return this;
         }
 
+        /**
+         * A local directory for data that makes later commands faster, as restic's cache does; none by default. A
+         * backup keeps there, per repository, what it saw of each directory, sealed with the repository key, so that
+         * the next backup of the same paths reuses unchanged directories without reading their parent trees. Safe to
+         * delete at any time; shared by any number of repositories and processes.
+         */
+        public Opener cacheDir(Path dir) {
+            once("cacheDir");
+            this.cacheDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * Lets {@link #open()} return once the key and config are read, with the index loading in the background: the
+         * first operation that needs the index waits for it, and fails with {@link CorruptDataException} (or an
+         * {@link java.io.UncheckedIOException} around it from {@link Repository#index()}) if an index file is
+         * damaged. For short-lived processes: listing snapshots never waits for it, and a backup walks its sources
+         * meanwhile. By default {@code open()} loads the index before it returns and fails there.
+         */
+        public Opener loadIndexInBackground() {
+            once("loadIndexInBackground");
+            this.indexInBackground = true;
+            return this;
+        }
+
         private void defaults() {
             if (password == null) {
                 throw new IllegalStateException("a password is required: call password(...) first");
@@ -282,7 +316,11 @@ public final class Repository implements Closeable {
             }
             RepositoryConfig config = RepositoryConfig.parse(configJson);
             Repository repo = new Repository(backend, master, keyId, config, new Index(), this);
-            repo.loadIndex();
+            if (indexInBackground) {
+                repo.startLoadingIndex();
+            } else {
+                repo.loadIndex();
+            }
             return repo;
         }
     }
@@ -305,6 +343,47 @@ public final class Repository implements Closeable {
         Id id = Id.hash(json);
         backend.write(Handle.of(FileType.KEY, id), json);
         return id;
+    }
+
+    /** Loads the index on a thread of its own; {@link #loadedIndex()} waits for it. */
+    private void startLoadingIndex() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                loadIndex();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "backup4j-index-loader");
+        t.setDaemon(true);
+        indexLoader = t;
+        indexReady = done;
+        t.start();
+    }
+
+    /** The index, once loaded. */
+    private Index loadedIndex() throws IOException {
+        try {
+            indexReady.get();
+            return index;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the index");
+        } catch (java.util.concurrent.ExecutionException e) {
+            // each caller gets an exception with its own stack, the loader's failure as the cause
+            Throwable c = e.getCause();
+            if (c instanceof CorruptDataException) {
+                throw new CorruptDataException(c.getMessage(), c);
+            }
+            if (c instanceof IOException) {
+                throw new IOException(c.getMessage(), c);
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("loading the index failed", c);
+        }
     }
 
     private void loadIndex() throws IOException {
@@ -351,7 +430,11 @@ public final class Repository implements Closeable {
 
     private IndexFile loadIndexFile(FileInfo f) throws IOException {
         Handle h = new Handle(FileType.INDEX, f.name());
-        return IndexFile.parse(loadJson(h), h.toString());
+        IndexFile parsed = IndexFile.parse(loadJson(h), h.toString());
+        if (Id.isValid(f.name())) {
+            indexFiles.add(Id.parse(f.name()));
+        }
+        return parsed;
     }
 
     // ---- accessors
@@ -366,9 +449,33 @@ public final class Repository implements Closeable {
         return config;
     }
 
-    /** The index of all blobs (including those written in this session). */
+    /** The local cache directory given to the opener, if any. */
+    public Optional<Path> cacheDir() {
+        return Optional.ofNullable(options.cacheDir);
+    }
+
+    MasterKey masterKey() {
+        return key;
+    }
+
+    /** The index files this process loaded or wrote (a snapshot of the set). */
+    Set<Id> indexFiles() throws IOException {
+        loadedIndex();
+        return Set.copyOf(indexFiles);
+    }
+
+    /**
+     * The index of all blobs (including those written in this session); waits for it if it is loading in the
+     * background.
+     *
+     * @throws java.io.UncheckedIOException if it was loading in the background and an index file is damaged
+     */
     public Index index() {
-        return index;
+        try {
+            return loadedIndex();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The clock. */
@@ -478,6 +585,7 @@ public final class Repository implements Closeable {
     /** Stores a blob whose id the caller computed; returns true if it was new. */
     public boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
         Index.BlobKey k = new Index.BlobKey(type, id);
+        Index index = loadedIndex();
         synchronized (packLock) {
             if (index.has(type, id) || inOpenPacks.contains(k)) {
                 return false;
@@ -692,7 +800,7 @@ public final class Repository implements Closeable {
 
     private void writeIndex(Map<Id, List<PackedBlob>> packs) throws IOException {
         try {
-            saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson());
+            indexFiles.add(saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson()));
         } catch (IOException e) {
             synchronized (packLock) {
                 unindexed.putAll(packs); // try again at the next flush
@@ -751,7 +859,7 @@ public final class Repository implements Closeable {
      * @throws CorruptDataException if the blob is not indexed, or its pack is damaged
      */
     public byte[] loadBlob(BlobType type, Id id) throws IOException {
-        Index.Location loc = index.find(type, id).orElseThrow(
+        Index.Location loc = loadedIndex().find(type, id).orElseThrow(
                 () -> new CorruptDataException(type.json() + " blob " + id + " is not in the index"));
         PackedBlob b = loc.blob();
         Handle h = Handle.of(FileType.PACK, loc.pack());
@@ -949,11 +1057,13 @@ public final class Repository implements Closeable {
      * @throws IllegalStateException if blobs saved in this session are not flushed yet
      */
     public void reloadIndex() throws IOException {
+        loadedIndex();
         synchronized (packLock) {
             if (!unindexed.isEmpty() || !inOpenPacks.isEmpty()) {
                 throw new IllegalStateException("call flush() before reloading the index");
             }
             index.clear();
+            indexFiles.clear();
         }
         loadIndex();
     }
@@ -973,6 +1083,16 @@ public final class Repository implements Closeable {
     /** Flushes what is pending and closes the backend. */
     @Override
     public void close() throws IOException {
+        Thread loader = indexLoader;
+        if (loader != null && loader.isAlive()) {
+            // nothing needed the index: stop loading it before the backend closes under the loader
+            loader.interrupt();
+            try {
+                loader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             flush();
         } finally {

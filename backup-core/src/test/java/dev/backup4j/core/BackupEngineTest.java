@@ -21,6 +21,7 @@ import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.snapshot.SourceEntry;
 import dev.backup4j.core.snapshot.SourceFailedException;
 import dev.backup4j.core.testing.Restic;
+import dev.backup4j.core.testing.TestSources;
 import dev.backup4j.core.testing.TreeDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,7 +35,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -182,52 +182,24 @@ class BackupEngineTest {
     /** A source of one directory whose file "locked.db" cannot be opened, like a file without read permission. */
     private static SnapshotSource withUnreadableFile(Path dir) {
         SnapshotSource real = SnapshotSources.directory(dir);
-        return new SnapshotSource() {
+        OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
+        SourceEntry locked = new SourceEntry() {
             @Override
-            public String path() {
-                return real.path();
+            public Node metadata() {
+                return Node.builder("locked.db", NodeType.FILE).unixMode(0600).mtime(t).size(10).build();
             }
 
             @Override
-            public SourceEntry root() throws IOException {
-                SourceEntry root = real.root();
-                OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
-                SourceEntry locked = new SourceEntry() {
-                    @Override
-                    public Node metadata() {
-                        return Node.builder("locked.db", NodeType.FILE).unixMode(0600).mtime(t).size(10).build();
-                    }
+            public List<SourceEntry> children() {
+                throw new UnsupportedOperationException();
+            }
 
-                    @Override
-                    public List<SourceEntry> children() {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public InputStream open() throws IOException {
-                        throw new AccessDeniedException(dir + "/locked.db");
-                    }
-                };
-                return new SourceEntry() {
-                    @Override
-                    public Node metadata() {
-                        return root.metadata();
-                    }
-
-                    @Override
-                    public List<SourceEntry> children() throws IOException {
-                        List<SourceEntry> c = new ArrayList<>(root.children());
-                        c.add(locked);
-                        return c;
-                    }
-
-                    @Override
-                    public InputStream open() {
-                        throw new UnsupportedOperationException();
-                    }
-                };
+            @Override
+            public InputStream open() throws IOException {
+                throw new AccessDeniedException(dir + "/locked.db");
             }
         };
+        return TestSources.withExtraEntry(real, locked);
     }
 
     @Test

@@ -9,15 +9,14 @@ import dev.backup4j.core.chunker.ChunkStream;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.testing.TempDirs;
 import dev.backup4j.core.testing.TreeDigest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +32,8 @@ class BackupPropertyTest {
 
     @Test
     void secondBackupRestoresTheEditedTreeAndAddsOnlyNewChunks() {
-        qt().withExamples(25).forAll(longs().all()).checkAssert(seed -> {
-            Path tmp = null;
-            try {
-                tmp = Files.createTempDirectory("prop");
-                check(seed, tmp);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                deleteQuietly(tmp);
-            }
-        });
+        qt().withExamples(25).forAll(longs().all())
+                .checkAssert(seed -> TempDirs.inTempDir("prop", tmp -> check(seed, tmp)));
     }
 
     private static void check(long seed, Path tmp) throws IOException {
@@ -111,16 +101,5 @@ class BackupPropertyTest {
         byte[] b = new byte[size];
         rnd.nextBytes(b);
         return b;
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Objects;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * A restic key file ({@code keys/ID}): the master key, encrypted with a key derived from a password by scrypt,
@@ -65,7 +64,7 @@ public final class KeyFile {
         if (encoded.hasArray()) {
             java.util.Arrays.fill(encoded.array(), (byte) 0);
         }
-        byte[] derived = SCrypt.generate(exact, salt, params.n(), params.r(), params.p(), 64);
+        byte[] derived = Scrypt.derive(exact, salt, params.n(), params.r(), params.p(), 64);
         java.util.Arrays.fill(exact, (byte) 0);
         return MasterKey.fromDerived(derived);
     }

@@ -32,6 +32,14 @@ final class GlobalOptions {
             description = "known_hosts file for sftp: repositories (default: ~/.ssh/known_hosts).")
     Path sshKnownHosts;
 
+    @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Local cache directory (default: $BACKUP_CACHE_DIR, else $XDG_CACHE_HOME/backup4j, else"
+                    + " ~/.cache/backup4j).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", scope = ScopeType.INHERIT, description = "Use no local cache.")
+    boolean noCache;
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean verbose;
 
@@ -81,12 +89,36 @@ final class GlobalOptions {
 
     /** An opener whose backend is first wrapped by {@code decorate} (rate limits, ...). */
     Repository.Opener opener(BackupCli cli, java.util.function.UnaryOperator<Backend> decorate) throws IOException {
-        Repository.Opener o = Repository.at(decorate.apply(backend(cli))).password(password(cli));
+        // a command that never needs the index (snapshots) does not wait for it; a backup walks while it loads
+        Repository.Opener o = Repository.at(decorate.apply(backend(cli))).password(password(cli))
+                .loadIndexInBackground();
+        cacheDir(cli).ifPresent(o::cacheDir);
         String host = cli.env.get("BACKUP_HOSTNAME");
         if (host != null && !host.isBlank()) {
             o.hostname(host);
         }
         return o;
+    }
+
+    /** Where the local cache goes, as restic chooses its own: flag, then environment, then the XDG default. */
+    java.util.Optional<Path> cacheDir(BackupCli cli) {
+        if (noCache) {
+            return java.util.Optional.empty();
+        }
+        if (cacheDir != null) {
+            return java.util.Optional.of(cacheDir);
+        }
+        String env = cli.env.get("BACKUP_CACHE_DIR");
+        if (env != null && !env.isBlank()) {
+            return java.util.Optional.of(Path.of(env));
+        }
+        String xdg = cli.env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return java.util.Optional.of(Path.of(xdg, "backup4j"));
+        }
+        String home = cli.env.get("HOME");
+        return home == null || home.isBlank() ? java.util.Optional.empty()
+                : java.util.Optional.of(Path.of(home, ".cache", "backup4j"));
     }
 
     Repository open(BackupCli cli) throws IOException {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,39 @@ class BackupCliTest {
         Run unknown = cli("--repo", repo, "snapshot");
         assertEquals(BackupCli.ERROR, unknown.code());
         assertTrue(unknown.err().contains("snapshot"), unknown.err());
+    }
+
+    private static List<Path> filesUnder(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void theCacheDirectoryComesFromTheFlagOrTheEnvironmentAndNoCacheTurnsItOff() throws Exception {
+        Path src = sample();
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        // no HOME, XDG_CACHE_HOME or BACKUP_CACHE_DIR in this environment: no cache
+        assertEquals(0, cli("--repo", repo, "backup", src.toString()).code());
+        env.put("BACKUP_CACHE_DIR", tmp.resolve("env-cache").toString());
+        Run first = cli("--repo", repo, "backup", "--json", src.toString());
+        assertEquals(0, first.code(), first.err());
+        assertEquals(1, filesUnder(tmp.resolve("env-cache")).size(), "one cache file, for the new snapshot");
+        Run second = cli("--repo", repo, "backup", "--json", src.toString());
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("\"files_unmodified\":3"), second.out());
+        assertEquals(1, filesUnder(tmp.resolve("env-cache")).size(), "the parent's cache file was replaced");
+        Path flag = tmp.resolve("flag-cache");
+        assertEquals(0, cli("--repo", repo, "--cache-dir", flag.toString(), "backup", src.toString()).code());
+        assertEquals(1, filesUnder(flag).size());
+        Path none = tmp.resolve("none");
+        env.put("BACKUP_CACHE_DIR", none.toString());
+        assertEquals(0, cli("--repo", repo, "--no-cache", "backup", src.toString()).code());
+        assertEquals(List.of(), filesUnder(none));
     }
 
     @Test

@@ -1,0 +1,282 @@
+package dev.backup4j.core;
+
+import dev.backup4j.core.common.Id;
+import dev.backup4j.core.compress.Zstd;
+import dev.backup4j.core.snapshot.Node;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup's local directory cache: for each directory of a snapshot, a fingerprint of what the walk saw in it
+ * (every entry's metadata as it goes into the tree, and each subdirectory's tree id) and the id of the tree stored for
+ * it. The next backup with that snapshot as parent reuses a directory's tree when the fingerprint is the same,
+ * without loading the parent's tree and comparing entry by entry: the tree would come out the same, by the rule the
+ * parent comparison applies to files (size, times and inode unchanged means content unchanged).
+ *
+ * <p>A cache file belongs to one snapshot of one repository, lives in {@code <cacheDir>/<repository id>/dirs/}
+ * named by the snapshot's id, and is sealed with the repository's key (it holds path names). It is used only if
+ * <ul>
+ *   <li>its snapshot is the backup's parent, so every tree it names is referenced by a snapshot that exists;</li>
+ *   <li>every index file that existed when it was written still exists: prune and index repairs replace index files,
+ *       so no blob has left the index since;</li>
+ *   <li>the backup's settings (includes, excludes, local source options) are the same, and no full re-read is asked
+ *       for.</li>
+ * </ul>
+ * Anything else (no file, a damaged one, another key, stale) means the backup walks as it would without a cache. A
+ * directory with an entry that could not be backed up gets no fingerprint, so it is compared entry by entry next time.
+ */
+final class DirCache {
+    private static final Logger LOG = LoggerFactory.getLogger(DirCache.class);
+    private static final byte[] MAGIC = "backup4j-dirs-1\n".getBytes(StandardCharsets.US_ASCII);
+    static final int FINGERPRINT_LENGTH = 32;
+
+    /** A directory's fingerprint (empty if it must not be reused as is) and the tree stored for it. */
+    record Entry(Optional<byte[]> fingerprint, Id tree) {
+        boolean matches(byte[] fp) {
+            return fingerprint.isPresent() && MessageDigest.isEqual(fingerprint.get(), fp);
+        }
+    }
+
+    private DirCache() {
+    }
+
+    /** The folder of one repository's directory caches, if the repository was opened with a cache directory. */
+    static Optional<Path> folder(Repository repo) {
+        return repo.cacheDir().map(d -> d.resolve(repo.config().id()).resolve("dirs"));
+    }
+
+    /** A digest of the settings that decide which entries a walk keeps. */
+    static byte[] settings(String description) {
+        return Id.hash(description.getBytes(StandardCharsets.UTF_8)).toBytes();
+    }
+
+    /**
+     * The directories recorded by the backup that made {@code snapshot}, by path; empty if there is no usable cache
+     * file for it (the reason is logged).
+     */
+    static Optional<Map<String, Entry>> load(Repository repo, Id snapshot, byte[] settings) {
+        Optional<Path> folder = folder(repo);
+        if (folder.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = folder.get().resolve(snapshot.toString());
+        try {
+            byte[] plain = repo.masterKey().open(Files.readAllBytes(file));
+            int rawLength = java.nio.ByteBuffer.wrap(plain).getInt();
+            if (rawLength < 0 || rawLength > 1 << 30) {
+                throw new IOException("bad length " + rawLength);
+            }
+            byte[] raw = Zstd.decompress(plain, 4, plain.length - 4, rawLength);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw));
+            byte[] magic = in.readNBytes(MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) {
+                LOG.info("directory cache {} has an unknown format, walking without it", file);
+                return Optional.empty();
+            }
+            if (!Arrays.equals(in.readNBytes(settings.length), settings)) {
+                LOG.info("backup settings changed since snapshot {}: its directory cache is not used",
+                        snapshot.shortString());
+                return Optional.empty();
+            }
+            // listed rather than taken from the loaded index, which may still be loading
+            Set<String> indexNow = new java.util.HashSet<>();
+            for (dev.backup4j.core.backend.FileInfo f : repo.backend().list(dev.backup4j.core.backend.FileType.INDEX)) {
+                indexNow.add(f.name());
+            }
+            int indexFiles = in.readInt();
+            for (int i = 0; i < indexFiles; i++) {
+                if (!indexNow.contains(readId(in).toString())) {
+                    LOG.info("the index changed (prune or repair) since snapshot {}: its directory cache is not used",
+                            snapshot.shortString());
+                    return Optional.empty();
+                }
+            }
+            int dirs = in.readInt();
+            Map<String, Entry> m = new HashMap<>(dirs * 4 / 3 + 1);
+            for (int i = 0; i < dirs; i++) {
+                String path = in.readUTF();
+                Optional<byte[]> fp = in.readBoolean() ? Optional.of(in.readNBytes(FINGERPRINT_LENGTH))
+                        : Optional.empty();
+                m.put(path, new Entry(fp, readId(in)));
+            }
+            LOG.debug("directory cache of snapshot {}: {} directories", snapshot.shortString(), dirs);
+            return Optional.of(m);
+        } catch (NoSuchFileException e) {
+            LOG.debug("no directory cache for parent snapshot {}", snapshot.shortString());
+        } catch (IOException | RuntimeException e) {
+            LOG.info("directory cache {} unusable, walking without it: {}", file, e.toString());
+        }
+        return Optional.empty();
+    }
+
+    private static Id readId(DataInputStream in) throws IOException {
+        byte[] b = in.readNBytes(Id.LENGTH);
+        if (b.length != Id.LENGTH) {
+            throw new java.io.EOFException("truncated id");
+        }
+        return Id.of(b);
+    }
+
+    /**
+     * Writes the directories recorded for {@code snapshot}'s backup and deletes the cache files of snapshots not in
+     * {@code keep}. Never fails the backup: a cache that cannot be written is logged and skipped.
+     */
+    static void save(Repository repo, Id snapshot, byte[] settings, Map<String, Entry> dirs, Collection<Id> keep) {
+        Optional<Path> folder = folder(repo);
+        if (folder.isEmpty()) {
+            return;
+        }
+        Path dir = folder.get();
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + dirs.size() * 128);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.write(MAGIC);
+            out.write(settings);
+            Set<Id> index = repo.indexFiles();
+            out.writeInt(index.size());
+            for (Id id : index) {
+                out.write(id.toBytes());
+            }
+            out.writeInt(dirs.size());
+            for (Map.Entry<String, Entry> e : dirs.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeBoolean(e.getValue().fingerprint().isPresent());
+                if (e.getValue().fingerprint().isPresent()) {
+                    out.write(e.getValue().fingerprint().get());
+                }
+                out.write(e.getValue().tree().toBytes());
+            }
+            out.flush();
+            byte[] raw = bytes.toByteArray();
+            byte[] z = Zstd.compress(raw, 0, raw.length, 1);
+            byte[] plain = new byte[4 + z.length];
+            java.nio.ByteBuffer.wrap(plain).putInt(raw.length).put(z);
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "tmp-", "");
+            try {
+                Files.write(tmp, repo.masterKey().seal(plain));
+                try {
+                    Files.move(tmp, dir.resolve(snapshot.toString()), StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, dir.resolve(snapshot.toString()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            LOG.debug("directory cache for snapshot {}: {} directories", snapshot.shortString(), dirs.size());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot write the directory cache in {}: {}", dir, e.toString());
+            return;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        names.add(snapshot.toString());
+        keep.forEach(id -> names.add(id.toString()));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (!names.contains(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot clean the directory cache in {}: {}", dir, e.toString());
+        }
+    }
+
+    /**
+     * Builds a directory's fingerprint from its entries in tree order: each entry's metadata as it goes into the tree,
+     * except a file's content list (which the parent snapshot supplies for an unchanged file).
+     */
+    static final class Fingerprint {
+        private final MessageDigest md = Id.sha256();
+        private byte[] buf = new byte[256];
+
+        void add(Node n) {
+            string(n.name());
+            number(n.type().ordinal());
+            number(n.mode());
+            time(n.mtime());
+            time(n.atime());
+            time(n.ctime());
+            number(n.uid());
+            number(n.gid());
+            string(n.user());
+            string(n.group());
+            number(n.inode());
+            number(n.deviceId());
+            number(n.size());
+            number(n.links());
+            string(n.linkTarget());
+            number(n.device());
+            if (n.subtree().isPresent()) {
+                number(1);
+                md.update(n.subtree().get().toBytes());
+            } else {
+                number(0);
+            }
+            string(n.error());
+        }
+
+        byte[] finish() {
+            return md.digest();
+        }
+
+        private void time(OffsetDateTime t) {
+            number(t.toEpochSecond());
+            number(((long) t.getNano() << 20) ^ t.getOffset().getTotalSeconds());
+        }
+
+        private void string(String s) {
+            number(s.length());
+            if (buf.length < 2 * s.length()) {
+                buf = new byte[2 * s.length()];
+            }
+            for (int i = 0; i < s.length(); i++) { // UTF-16 code units: every name, even a malformed one, is kept
+                char c = s.charAt(i);
+                buf[2 * i] = (byte) (c >> 8);
+                buf[2 * i + 1] = (byte) c;
+            }
+            md.update(buf, 0, 2 * s.length());
+        }
+
+        private void number(long v) {
+            for (int i = 0; i < 8; i++) {
+                buf[i] = (byte) (v >>> (56 - 8 * i));
+            }
+            md.update(buf, 0, 8);
+        }
+    }
+
+    /** Collects the directories of the running backup; safe for the walk and the blob threads at once. */
+    static final class Recorder {
+        private final Map<String, Entry> dirs = new ConcurrentHashMap<>();
+
+        void put(String path, byte[] fingerprint, Id tree) {
+            dirs.put(path, new Entry(Optional.ofNullable(fingerprint), tree));
+        }
+
+        Map<String, Entry> entries() {
+            return dirs;
+        }
+    }
+}
