@@ -275,7 +275,7 @@ final class Archiver implements AutoCloseable {
                 continue;
             }
             clean &= c.error().isEmpty(); // reported by archive(...)
-            inputs.add(c.metadata().type() == NodeType.DIR ? null : c.metadata());
+            inputs.add(c.metadata());
             children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
         }
         if (!old.isEmpty()) {
@@ -287,7 +287,7 @@ final class Archiver implements AutoCloseable {
                 }
             }
         }
-        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean);
+        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, null);
     }
 
     private static final int KEEP = 0;
@@ -315,108 +315,126 @@ final class Archiver implements AutoCloseable {
     /**
      * A directory's walk when the parent snapshot's directory cache is usable: subdirectories first, then, if every
      * subdirectory's tree is known and the fingerprint of the entries matches the cache, the cached tree as is;
-     * otherwise the parent's tree for this directory is loaded and the entries are compared one by one.
+     * otherwise the parent's tree for this directory is loaded and the entries are compared one by one. The parent's
+     * tree is loaded ahead (on the prefetch thread, while the subdirectories are walked) as soon as a miss is certain:
+     * the entries as listed differ from the recorded ones, or a subdirectory came out changed.
      */
     private CompletableFuture<Optional<Node>> archiveDirCached(List<SourceEntry> entries, boolean cleanListing,
             String path, Node dirMeta, Optional<Node> parent) throws InterruptedException {
         boolean clean = cleanListing;
         List<SourceEntry> kept = new ArrayList<>(entries.size());
         List<String> paths = new ArrayList<>(entries.size());
-        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
+        List<Node> inputs = new ArrayList<>(entries.size());
         Set<String> seen = new HashSet<>();
-        boolean subdirsDone = true;
         for (SourceEntry c : entries) {
-            String cn = c.metadata().name();
-            String cp = path + "/" + cn;
+            String cp = path + "/" + c.metadata().name();
             int k = keep(c, cp, seen);
             if (k != KEEP) {
                 clean &= k != INVALID;
                 continue;
             }
+            clean &= c.error().isEmpty();
             kept.add(c);
             paths.add(cp);
+            inputs.add(c.metadata());
+        }
+        DirCache.Entry was = known.get(path);
+        byte[] local = DirCache.Fingerprint.local(inputs);
+        boolean reusable = clean && was != null && was.matchesLocal(local);
+        if (!reusable && was != null) {
+            prefetchTree(was.tree());
+        }
+        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            SourceEntry c = kept.get(i);
             if (c.metadata().type() == NodeType.DIR && c.error().isEmpty()) {
-                CompletableFuture<Optional<Node>> f = archive(c, cp, cn, cachedParent(cp, cn));
-                subdirsDone &= f.isDone() && !f.isCompletedExceptionally();
+                CompletableFuture<Optional<Node>> f = archive(c, paths.get(i), c.metadata().name(),
+                        cachedParent(paths.get(i), c.metadata().name()));
+                if (reusable && (!f.isDone() || f.isCompletedExceptionally())) {
+                    reusable = false; // a subdirectory changed: so does this directory's tree
+                    prefetchTree(was.tree());
+                }
                 children.add(f);
             } else {
                 children.add(null);
-                clean &= c.error().isEmpty();
             }
         }
-        DirCache.Entry was = known.get(path);
-        if (clean && subdirsDone && was != null) {
-            DirCache.Fingerprint fp = new DirCache.Fingerprint();
-            int count = 0;
-            for (int i = 0; i < kept.size(); i++) {
-                Node n = children.get(i) == null ? kept.get(i).metadata() : children.get(i).join().orElse(null);
-                if (n != null) {
-                    fp.add(n);
-                    count++;
+        if (reusable) {
+            List<Node> subdirs = new ArrayList<>();
+            for (CompletableFuture<Optional<Node>> f : children) {
+                if (f != null) {
+                    f.join().ifPresent(subdirs::add);
                 }
             }
-            byte[] print = fp.finish();
-            if (was.matches(print)) {
-                if (count == 0 && !includes.isEmpty() && !includes.matchesOrUnder(path)) {
-                    return CompletableFuture.completedFuture(Optional.empty());
-                }
-                for (int i = 0; i < kept.size(); i++) {
-                    if (children.get(i) == null) {
-                        Node n = kept.get(i).metadata();
-                        if (n.type() == NodeType.FILE) {
-                            filesUnmodified.incrementAndGet();
-                            filesDone.incrementAndGet();
-                            bytesProcessed.addAndGet(n.size());
-                            listener.onFileDone(paths.get(i), n.size(), true);
-                        } else {
-                            others.incrementAndGet();
-                        }
-                    }
-                }
-                dirsUnmodified.incrementAndGet();
-                recorder.put(path, print, was.tree());
-                return CompletableFuture.completedFuture(Optional.of(
-                        dirMeta.toBuilder().subtree(was.tree()).size(0).content(List.of()).build()));
+            byte[] full = DirCache.Fingerprint.full(local, subdirs);
+            if (was.matches(full)) {
+                return reuse(path, dirMeta, kept, paths, children, subdirs.size(), local, full, was.tree());
             }
         }
         ParentDir parentTree = parentDir(parent);
         Map<String, Node> old = parentTree.byName();
-        List<Node> inputs = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
-            SourceEntry c = kept.get(i);
             if (children.get(i) == null) {
-                inputs.add(c.metadata());
+                SourceEntry c = kept.get(i);
                 children.set(i, archive(c, paths.get(i), c.metadata().name(),
                         Optional.ofNullable(old.get(c.metadata().name()))));
-            } else {
-                inputs.add(null);
             }
         }
-        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean);
+        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, local);
+    }
+
+    /** Starts loading a parent tree on the prefetch thread, unless it is loading already. */
+    private void prefetchTree(Id id) {
+        prefetched.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher));
+    }
+
+    /** A directory reused from the cache: its entries are counted as unchanged and the recorded tree is its tree. */
+    private CompletableFuture<Optional<Node>> reuse(String path, Node dirMeta, List<SourceEntry> kept,
+            List<String> paths, List<CompletableFuture<Optional<Node>>> children, int subdirs, byte[] local,
+            byte[] full, Id tree) {
+        int nonDirs = 0;
+        for (int i = 0; i < kept.size(); i++) {
+            if (children.get(i) == null) {
+                Node n = kept.get(i).metadata();
+                if (n.type() == NodeType.FILE) {
+                    filesUnmodified.incrementAndGet();
+                    filesDone.incrementAndGet();
+                    bytesProcessed.addAndGet(n.size());
+                    listener.onFileDone(paths.get(i), n.size(), true);
+                } else {
+                    others.incrementAndGet();
+                }
+                nonDirs++;
+            }
+        }
+        if (nonDirs + subdirs == 0 && !includes.isEmpty() && !includes.matchesOrUnder(path)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        dirsUnmodified.incrementAndGet();
+        recorder.put(path, local, full, tree);
+        return CompletableFuture.completedFuture(Optional.of(
+                dirMeta.toBuilder().subtree(tree).size(0).content(List.of()).build()));
     }
 
     /**
      * Once a directory's children are done: its tree (the parent's, if nothing changed), its node for the tree above,
-     * and its entry for the next backup's directory cache. {@code inputs} holds, per child, the metadata the walk saw
-     * for an entry other than a directory, or null for a directory (whose resulting node is used).
+     * and its entry for the next backup's directory cache. {@code inputs} holds each child's metadata as listed;
+     * {@code local} is their fingerprint if already computed, else null.
      */
     private CompletableFuture<Optional<Node>> finishDir(String path, Node dirMeta, Optional<Node> parent,
             ParentDir parentTree, List<CompletableFuture<Optional<Node>>> children, List<Node> inputs,
-            boolean cleanSoFar) {
+            boolean cleanSoFar, byte[] local) {
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
             List<Node> nodes = new ArrayList<>(children.size());
+            List<Node> subdirs = new ArrayList<>();
             boolean clean = cleanSoFar;
-            DirCache.Fingerprint fp = recorder != null ? new DirCache.Fingerprint() : null;
             for (int i = 0; i < children.size(); i++) {
                 Optional<Node> n = children.get(i).join();
                 n.ifPresent(nodes::add);
-                if (inputs.get(i) != null) {
+                if (inputs.get(i).type() != NodeType.DIR) {
                     clean &= n.isPresent(); // an entry other than a directory is left out only after an error
-                    if (fp != null) {
-                        fp.add(inputs.get(i));
-                    }
-                } else if (fp != null && n.isPresent()) {
-                    fp.add(n.get());
+                } else {
+                    n.ifPresent(subdirs::add);
                 }
             }
             if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
@@ -433,7 +451,12 @@ final class Archiver implements AutoCloseable {
                 throw new UncheckedIOException(ex);
             }
             if (recorder != null) {
-                recorder.put(path, clean ? fp.finish() : null, subtree);
+                if (clean) {
+                    byte[] lp = local != null ? local : DirCache.Fingerprint.local(inputs);
+                    recorder.put(path, lp, DirCache.Fingerprint.full(lp, subdirs), subtree);
+                } else {
+                    recorder.put(path, null, null, subtree);
+                }
             }
             if (parent.isEmpty()) {
                 dirsNew.incrementAndGet();

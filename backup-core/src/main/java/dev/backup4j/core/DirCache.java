@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,13 +49,23 @@ import org.slf4j.LoggerFactory;
  */
 final class DirCache {
     private static final Logger LOG = LoggerFactory.getLogger(DirCache.class);
-    private static final byte[] MAGIC = "backup4j-dirs-1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "backup4j-dirs-2\n".getBytes(StandardCharsets.US_ASCII);
     static final int FINGERPRINT_LENGTH = 32;
 
-    /** A directory's fingerprint (empty if it must not be reused as is) and the tree stored for it. */
-    record Entry(Optional<byte[]> fingerprint, Id tree) {
+    /**
+     * A directory's fingerprints and the tree stored for it. {@code local} covers its entries as listed (a
+     * subdirectory by its own metadata), {@code full} adds each subdirectory's resulting node (with its tree id); both
+     * are null if the directory must not be reused as is.
+     */
+    record Entry(byte[] local, byte[] full, Id tree) {
+        /** True if the directory's own entries are as recorded (its subdirectories' contents aside). */
+        boolean matchesLocal(byte[] fp) {
+            return local != null && MessageDigest.isEqual(local, fp);
+        }
+
+        /** True if the directory's tree would be the recorded one. */
         boolean matches(byte[] fp) {
-            return fingerprint.isPresent() && MessageDigest.isEqual(fingerprint.get(), fp);
+            return full != null && MessageDigest.isEqual(full, fp);
         }
     }
 
@@ -116,9 +127,10 @@ final class DirCache {
             Map<String, Entry> m = new HashMap<>(dirs * 4 / 3 + 1);
             for (int i = 0; i < dirs; i++) {
                 String path = in.readUTF();
-                Optional<byte[]> fp = in.readBoolean() ? Optional.of(in.readNBytes(FINGERPRINT_LENGTH))
-                        : Optional.empty();
-                m.put(path, new Entry(fp, readId(in)));
+                boolean reusable = in.readBoolean();
+                byte[] local = reusable ? in.readNBytes(FINGERPRINT_LENGTH) : null;
+                byte[] full = reusable ? in.readNBytes(FINGERPRINT_LENGTH) : null;
+                m.put(path, new Entry(local, full, readId(in)));
             }
             LOG.debug("directory cache of snapshot {}: {} directories", snapshot.shortString(), dirs);
             return Optional.of(m);
@@ -161,9 +173,10 @@ final class DirCache {
             out.writeInt(dirs.size());
             for (Map.Entry<String, Entry> e : dirs.entrySet()) {
                 out.writeUTF(e.getKey());
-                out.writeBoolean(e.getValue().fingerprint().isPresent());
-                if (e.getValue().fingerprint().isPresent()) {
-                    out.write(e.getValue().fingerprint().get());
+                out.writeBoolean(e.getValue().full() != null);
+                if (e.getValue().full() != null) {
+                    out.write(e.getValue().local());
+                    out.write(e.getValue().full());
                 }
                 out.write(e.getValue().tree().toBytes());
             }
@@ -208,8 +221,12 @@ final class DirCache {
      * except a file's content list (which the parent snapshot supplies for an unchanged file).
      */
     static final class Fingerprint {
+        private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                long[].class, java.nio.ByteOrder.BIG_ENDIAN);
         private final MessageDigest md = Id.sha256();
-        private byte[] buf = new byte[256];
+        // entries are encoded here and digested 64 KiB at a time: one update call per field cost more than the hash
+        private final byte[] buf = new byte[64 * 1024];
+        private int at;
 
         void add(Node n) {
             string(n.name());
@@ -230,7 +247,9 @@ final class DirCache {
             number(n.device());
             if (n.subtree().isPresent()) {
                 number(1);
-                md.update(n.subtree().get().toBytes());
+                room(Id.LENGTH);
+                n.subtree().get().copyTo(buf, at);
+                at += Id.LENGTH;
             } else {
                 number(0);
             }
@@ -238,7 +257,35 @@ final class DirCache {
         }
 
         byte[] finish() {
+            md.update(buf, 0, at);
+            at = 0;
             return md.digest();
+        }
+
+        /** The local fingerprint of a directory's entries as listed. */
+        static byte[] local(List<Node> entries) {
+            Fingerprint f = new Fingerprint();
+            for (Node n : entries) {
+                f.add(n);
+            }
+            return f.finish();
+        }
+
+        /** The full fingerprint: the local one and each subdirectory's resulting node, in order. */
+        static byte[] full(byte[] local, List<Node> subdirs) {
+            Fingerprint f = new Fingerprint();
+            f.md.update(local);
+            for (Node n : subdirs) {
+                f.add(n);
+            }
+            return f.finish();
+        }
+
+        private void room(int n) {
+            if (at + n > buf.length) {
+                md.update(buf, 0, at);
+                at = 0;
+            }
         }
 
         private void time(OffsetDateTime t) {
@@ -248,22 +295,18 @@ final class DirCache {
 
         private void string(String s) {
             number(s.length());
-            if (buf.length < 2 * s.length()) {
-                buf = new byte[2 * s.length()];
-            }
             for (int i = 0; i < s.length(); i++) { // UTF-16 code units: every name, even a malformed one, is kept
+                room(2);
                 char c = s.charAt(i);
-                buf[2 * i] = (byte) (c >> 8);
-                buf[2 * i + 1] = (byte) c;
+                buf[at++] = (byte) (c >> 8);
+                buf[at++] = (byte) c;
             }
-            md.update(buf, 0, 2 * s.length());
         }
 
         private void number(long v) {
-            for (int i = 0; i < 8; i++) {
-                buf[i] = (byte) (v >>> (56 - 8 * i));
-            }
-            md.update(buf, 0, 8);
+            room(8);
+            LONG.set(buf, at, v);
+            at += 8;
         }
     }
 
@@ -271,8 +314,9 @@ final class DirCache {
     static final class Recorder {
         private final Map<String, Entry> dirs = new ConcurrentHashMap<>();
 
-        void put(String path, byte[] fingerprint, Id tree) {
-            dirs.put(path, new Entry(Optional.ofNullable(fingerprint), tree));
+        /** Records a directory; {@code local} and {@code full} are null if it must not be reused as is. */
+        void put(String path, byte[] local, byte[] full, Id tree) {
+            dirs.put(path, new Entry(local, full, tree));
         }
 
         Map<String, Entry> entries() {
