@@ -11,6 +11,9 @@ final class Errors {
     }
 
     static String oneLine(Throwable e) {
+        while (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
+            e = e.getCause(); // e.g. a damaged index file met by an operation, the index loading in the background
+        }
         String msg;
         if (e instanceof NoSuchFileException n) {
             msg = "no such file or directory: " + n.getFile();

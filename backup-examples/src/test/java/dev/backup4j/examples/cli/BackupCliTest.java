@@ -97,6 +97,27 @@ class BackupCliTest {
     }
 
     @Test
+    void aDamagedIndexFailsTheCommandsThatNeedItWhileSnapshotsStillLists() throws Exception {
+        Path src = sample();
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        assertEquals(0, cli("--repo", repo, "backup", src.toString()).code());
+        Path index = filesUnder(tmp.resolve("repo/index")).get(0);
+        byte[] b = Files.readAllBytes(index);
+        b[b.length / 2] ^= 1;
+        Files.write(index, b);
+        Run snapshots = cli("--repo", repo, "snapshots");
+        assertEquals(0, snapshots.code(), snapshots.err());
+        Run backup = cli("--repo", repo, "backup", src.toString());
+        assertEquals(BackupCli.ERROR, backup.code());
+        assertTrue(backup.err().contains("repository data is damaged") && backup.err().contains("index/"),
+                backup.err());
+        Run restore = cli("--repo", repo, "restore", "latest", "--target", tmp.resolve("out").toString());
+        assertEquals(BackupCli.ERROR, restore.code());
+        assertTrue(restore.err().contains("repository data is damaged"), restore.err());
+    }
+
+    @Test
     void initBackupSnapshotsRestore() throws Exception {
         Path src = sample();
         String repo = tmp.resolve("repo").toString();
