@@ -606,7 +606,8 @@ public final class Repository implements Closeable {
             byte[] sealed = buffers.get().seal((compress ? Math.max(len, Zstd.bound(len)) : len) + MasterKey.OVERHEAD);
             if (compress) {
                 int zlen = Zstd.compressInto(data, off, len, sealed, MasterKey.IV,
-                        options.compression == Compression.MAX ? 19 : Zstd.DEFAULT_LEVEL);
+                        options.compression == Compression.MAX ? 19
+                                : type == BlobType.DATA ? Zstd.DATA_LEVEL : Zstd.DEFAULT_LEVEL);
                 if (zlen < len) {
                     plen = zlen;
                     uncompressed = len;
