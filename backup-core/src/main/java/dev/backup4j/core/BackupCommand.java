@@ -323,16 +323,7 @@ public final class BackupCommand {
         while ((t instanceof CompletionException || t instanceof UncheckedIOException) && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof IOException io) {
-            return io;
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        return new IOException(t);
+        return dev.backup4j.core.common.Futures.asIOException(t);
     }
 
     private BackupStatus status(Archiver a, Scan scan, Instant start) {

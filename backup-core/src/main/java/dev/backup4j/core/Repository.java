@@ -407,21 +407,7 @@ public final class Repository implements Closeable {
                 parsed.add(pool.submit(() -> loadIndexFile(f)));
             }
             for (java.util.concurrent.Future<IndexFile> f : parsed) {
-                try {
-                    index.addAll(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof IOException io) {
-                        throw io;
-                    }
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException(c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while loading the index");
-                }
+                index.addAll(dev.backup4j.core.common.Futures.await(f, "loading the index"));
             }
         } finally {
             pool.shutdownNow();

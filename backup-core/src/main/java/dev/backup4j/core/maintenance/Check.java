@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
  * decrypted and verified. Hold at least a shared lock while checking.
  */
 public final class Check {
+    /** The default number of packs read at once by {@code --read-data}, at most (and at most one per core). */
+    private static final int READ_THREADS_MAX = 4;
+    /** Packs up to this size are read into a reused buffer; larger ones (not written by restic or us) into their own. */
+    private static final long SCRATCH_MAX = 64L * 1024 * 1024;
     private static final Pattern BUCKET = Pattern.compile("(\\d+)/(\\d+)");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
 
@@ -56,6 +60,7 @@ public final class Check {
     private double percent;
     private Random random;
     private boolean dataOptionSet;
+    private int readThreads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), READ_THREADS_MAX));
 
     private Check(Repository repo) {
         this.repo = repo;
@@ -102,6 +107,20 @@ public final class Check {
         return this;
     }
 
+    /**
+     * How many packs are read and verified at once (default: one per core, at most {@value #READ_THREADS_MAX}).
+     * Each holds a pack (16 MiB as we and restic write them) and a blob's plaintext (at most 8 MiB) in memory.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public Check readThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("readThreads must be at least 1, got " + threads);
+        }
+        readThreads = threads;
+        return this;
+    }
+
     /** The random source for {@code x%} subsets (default: a fresh {@link Random}). */
     public Check random(Random r) {
         if (random != null) {
@@ -138,6 +157,23 @@ public final class Check {
 
         record BlobKey(BlobType type, Id id) {
         }
+
+        /** What reading one pack found: error lines, and damage records for {@link #damage}. */
+        record PackReport(Id pack, List<String> errors, List<PackDamage> damages) {
+        }
+
+        record PackDamage(String problem, List<PackedBlob> blobs) {
+        }
+
+        /** A reading thread's buffers: the pack's bytes and a blob's plaintext. */
+        static final class Scratch {
+            byte[] pack = new byte[0];
+            byte[] plain = new byte[0];
+        }
+
+        /** Buffers of finished pack reads, for the next (at most one set per reading thread). */
+        final java.util.concurrent.ConcurrentLinkedQueue<Scratch> scratch =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         CheckResult run() throws IOException {
             checkKeys();
@@ -330,49 +366,129 @@ public final class Check {
                 selected.addAll(shuffled.subList(0, n));
                 Collections.sort(selected);
             }
+            List<Id> toRead = new ArrayList<>();
             for (Id pack : selected) {
-                if (!sizes.containsKey(pack)) {
-                    continue;
+                if (sizes.containsKey(pack)) {
+                    toRead.add(pack);
                 }
-                packsRead++;
-                readPack(pack, sizes.get(pack));
+            }
+            packsRead += toRead.size();
+            // Packs are read and verified on up to one thread per core (at most that many packs in memory at once);
+            // their findings are applied in pack order, so the report is the same as from one thread.
+            int threads = readThreads;
+            if (threads == 1 || toRead.size() < 2) {
+                for (Id pack : toRead) {
+                    apply(readPack(pack, sizes.get(pack)));
+                }
+                return;
+            }
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+                    r -> {
+                        Thread t = new Thread(r, "backup-check-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            try {
+                java.util.ArrayDeque<java.util.concurrent.Future<PackReport>> window = new java.util.ArrayDeque<>();
+                for (Id pack : toRead) {
+                    long size = sizes.get(pack);
+                    window.add(pool.submit(() -> readPack(pack, size)));
+                    if (window.size() > threads) {
+                        apply(dev.backup4j.core.common.Futures.await(window.poll(), "checking packs"));
+                    }
+                }
+                while (!window.isEmpty()) {
+                    apply(dev.backup4j.core.common.Futures.await(window.poll(), "checking packs"));
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
 
-        void readPack(Id pack, long size) throws IOException {
+        private void apply(PackReport r) {
+            errors.addAll(r.errors());
+            for (PackDamage d : r.damages()) {
+                damage(r.pack(), d.problem(), d.blobs());
+            }
+        }
+
+        /**
+         * Reads one pack (listed with {@code size} bytes) and checks it; touches no shared state but the scratch
+         * buffers, taken from and returned to {@link #scratch}, so it may run on any thread.
+         */
+        PackReport readPack(Id pack, long size) throws IOException {
+            Scratch buffers = scratch.poll();
+            if (buffers == null) {
+                buffers = new Scratch();
+            }
+            try {
+                return readPack(pack, size, buffers);
+            } finally {
+                scratch.offer(buffers);
+            }
+        }
+
+        private PackReport readPack(Id pack, long size, Scratch buffers) throws IOException {
             Handle h = Handle.of(FileType.PACK, pack);
-            byte[] data = repo.backend().readAll(h);
+            byte[] data;
+            int len;
+            if (size > 0 && size <= SCRATCH_MAX) {
+                // one buffer per reading thread, reused: a new array per pack made the heap grow to ~190 MiB
+                if (buffers.pack.length < size) {
+                    buffers.pack = new byte[(int) size];
+                }
+                data = buffers.pack;
+                len = (int) size;
+                try {
+                    repo.backend().readInto(h, 0, data, len);
+                } catch (java.io.EOFException e) {
+                    data = repo.backend().readAll(h); // shorter than listed: check what is there
+                    len = data.length;
+                }
+            } else {
+                data = repo.backend().readAll(h);
+                len = data.length;
+            }
             String p = "pack " + pack.shortString();
-            if (!Id.hash(data).equals(pack)) {
-                errors.add(p + ": content does not match its name (damaged)");
-                damage(pack, "content does not match its name", List.of());
+            List<String> errs = new ArrayList<>();
+            List<PackDamage> damages = new ArrayList<>();
+            if (!Id.hash(data, 0, len).equals(pack)) {
+                errs.add(p + ": content does not match its name (damaged)");
+                damages.add(new PackDamage("content does not match its name", List.of()));
             }
             List<PackedBlob> indexed = packs.get(pack);
             try {
-                List<PackedBlob> header = repo.readPackHeader(pack, data.length);
+                List<PackedBlob> header = repo.readPackHeader(pack, len);
                 if (!new HashSet<>(header).equals(new HashSet<>(indexed))) {
-                    errors.add(p + ": header does not match the index");
-                    damage(pack, "header does not match the index", List.of());
+                    errs.add(p + ": header does not match the index");
+                    damages.add(new PackDamage("header does not match the index", List.of()));
                 }
             } catch (dev.backup4j.core.common.CorruptDataException e) {
-                errors.add(p + ": " + e.getMessage());
-                damage(pack, "damaged header", List.of());
+                errs.add(p + ": " + e.getMessage());
+                damages.add(new PackDamage("damaged header", List.of()));
             }
             for (PackedBlob b : indexed) {
-                if (b.offset() + b.length() > data.length) {
-                    errors.add(p + ": blob " + b.id().shortString() + " lies past the end of the pack");
-                    damage(pack, "truncated", List.of(b));
+                if (b.offset() + b.length() > len) {
+                    errs.add(p + ": blob " + b.id().shortString() + " lies past the end of the pack");
+                    damages.add(new PackDamage("truncated", List.of(b)));
                     continue;
                 }
                 try {
-                    // in place: the pack's bytes are not needed again once its hash and header are checked
-                    repo.decodeBlob(data, (int) b.offset(), b, h);
+                    // in place: the pack's bytes are not needed again once its hash and header are checked; the
+                    // plaintext only needs its hash checked, so one buffer serves the whole pack
+                    int need = Math.max(0, b.plaintextLength());
+                    if (buffers.plain.length < need) {
+                        buffers.plain = new byte[need];
+                    }
+                    repo.decodeBlobInto(data, (int) b.offset(), b, h, buffers.plain);
                 } catch (dev.backup4j.core.common.CorruptDataException e) {
-                    errors.add(p + ": " + b.type().json() + " blob " + b.id().shortString()
+                    errs.add(p + ": " + b.type().json() + " blob " + b.id().shortString()
                             + " is damaged: " + e.getMessage());
-                    damage(pack, "damaged blobs", List.of(b));
+                    damages.add(new PackDamage("damaged blobs", List.of(b)));
                 }
             }
+            return new PackReport(pack, errs, damages);
         }
 
         void damage(Id pack, String problem, List<PackedBlob> blobs) {

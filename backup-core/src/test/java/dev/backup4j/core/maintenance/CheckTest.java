@@ -116,6 +116,37 @@ class CheckTest {
     }
 
     @Test
+    void packsReadOnSeveralThreadsGiveTheSameReportAsOnOne() throws Exception {
+        Backend b = Fixtures.copyToMemory(pristine);
+        List<Id> all = packs(b);
+        assertTrue(all.size() >= 4, "enough packs to spread: " + all.size());
+        // three kinds of damage in different packs: a flipped bit, a truncation, a swapped pack
+        byte[] a = b.readAll(Handle.of(FileType.PACK, all.get(0)));
+        a[40] ^= 1;
+        rewrite(b, Handle.of(FileType.PACK, all.get(0)), a);
+        byte[] t = b.readAll(Handle.of(FileType.PACK, all.get(2)));
+        rewrite(b, Handle.of(FileType.PACK, all.get(2)), Arrays.copyOf(t, t.length / 2));
+        rewrite(b, Handle.of(FileType.PACK, all.get(3)), b.readAll(Handle.of(FileType.PACK, all.get(1))));
+        List<CheckResult> results = new ArrayList<>();
+        for (int threads : new int[] {1, 2, 3, 8}) {
+            try (Repository repo = Fixtures.opener(b).open()) {
+                results.add(Check.on(repo).readData().readThreads(threads).run());
+            }
+        }
+        CheckResult one = results.get(0);
+        assertFalse(one.ok());
+        assertEquals(3, one.damagedPacks().size(), one.errors().toString());
+        for (CheckResult r : results) {
+            assertEquals(one.errors(), r.errors(), "same errors in the same order");
+            assertEquals(one.damagedPacks(), r.damagedPacks());
+            assertEquals(all.size(), r.packsRead());
+        }
+        try (Repository repo = Fixtures.opener(b).open()) {
+            assertThrows(IllegalArgumentException.class, () -> Check.on(repo).readThreads(0));
+        }
+    }
+
+    @Test
     void subsetsPartitionThePacksAndPercentagesReadAtLeastOne() throws Exception {
         int total = check(pristine, true).packsRead();
         int sum = 0;
