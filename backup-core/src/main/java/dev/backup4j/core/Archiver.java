@@ -234,7 +234,8 @@ final class Archiver implements AutoCloseable {
                     yield CompletableFuture.completedFuture(Optional.empty());
                 }
                 others.incrementAndGet();
-                yield CompletableFuture.completedFuture(Optional.of(meta.toBuilder().content(List.of()).build()));
+                yield CompletableFuture.completedFuture(Optional.of(meta.toBuilder().content(List.of())
+                        .extendedAttributes(extendedAttributes(e, path)).build()));
             }
         };
     }
@@ -253,7 +254,8 @@ final class Archiver implements AutoCloseable {
             entries = List.of();
             clean = false;
         }
-        final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).build();
+        final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).extendedAttributes(extendedAttributes(e, path))
+                .build();
         if (known != null) {
             return archiveDirCached(entries, clean, path, dirMeta, parent);
         }
@@ -491,8 +493,9 @@ final class Archiver implements AutoCloseable {
             filesDone.incrementAndGet();
             bytesProcessed.addAndGet(parent.get().size());
             listener.onFileDone(path, parent.get().size(), true);
-            return CompletableFuture.completedFuture(Optional.of(
-                    meta.toBuilder().content(parent.get().content()).size(parent.get().size()).build()));
+            // an unchanged status change time means unchanged extended attributes: the parent's are kept
+            return CompletableFuture.completedFuture(Optional.of(meta.toBuilder().content(parent.get().content())
+                    .size(parent.get().size()).extendedAttributes(parent.get().extendedAttributes()).build()));
         }
         fileSlots.acquire();
         return CompletableFuture.supplyAsync(() -> {
@@ -565,7 +568,8 @@ final class Archiver implements AutoCloseable {
             for (CompletableFuture<Id> f : ids) {
                 content.add(f.join());
             }
-            Node after = meta.toBuilder().atime(e.metadata().atime()).build();
+            Node after = meta.toBuilder().atime(e.metadata().atime()).extendedAttributes(extendedAttributes(e, path))
+                    .build();
             (hadParent ? filesChanged : filesNew).incrementAndGet();
             filesDone.incrementAndGet();
             listener.onFileDone(path, size, false);
@@ -588,7 +592,18 @@ final class Archiver implements AutoCloseable {
     private static Node renamed(Node n, String name) {
         return Node.builder(name, n.type()).mode(n.mode()).mtime(n.mtime()).atime(n.atime()).ctime(n.ctime())
                 .owner(n.uid(), n.gid()).ownerNames(n.user(), n.group()).inode(n.inode(), n.deviceId(), n.links())
-                .size(n.size()).linkTarget(n.linkTarget()).device(n.device()).build();
+                .size(n.size()).linkTarget(n.linkTarget()).device(n.device())
+                .extendedAttributes(n.extendedAttributes()).unknownFields(n.unknownFields()).build();
+    }
+
+    /** The entry's extended attributes; an error reading them is reported and the entry stored without them. */
+    private List<dev.backup4j.core.snapshot.ExtendedAttribute> extendedAttributes(SourceEntry e, String path) {
+        try {
+            return e.extendedAttributes();
+        } catch (IOException ex) {
+            error(path, new IOException("cannot read extended attributes: " + ex.getMessage(), ex));
+            return List.of();
+        }
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class RestoreCommand {
     private final List<String> excludes = new ArrayList<>();
     private OverwritePolicy overwrite;
     private boolean delete;
+    private boolean sparse;
+    private boolean noOwners;
     private RestoreListener listener;
     private boolean ran;
 
@@ -85,6 +87,31 @@ public final class RestoreCommand {
         }
         this.delete = true;
         return this;
+    }
+
+    /** Leaves holes where file content is zeros instead of writing them (restic 0.15's {@code --sparse}). */
+    public RestoreCommand sparse() {
+        if (sparse) {
+            throw new IllegalStateException("sparse was already set");
+        }
+        this.sparse = true;
+        return this;
+    }
+
+    /**
+     * Does not restore owners. By default they are restored as restic restores them: always when running as root,
+     * otherwise only where permitted, refusals ignored.
+     */
+    public RestoreCommand withoutOwners() {
+        if (noOwners) {
+            throw new IllegalStateException("withoutOwners was already set");
+        }
+        this.noOwners = true;
+        return this;
+    }
+
+    private RestoreTarget directoryTarget() throws IOException {
+        return RestoreTargets.directoryTarget(target).owners(!noOwners).sparse(sparse).open();
     }
 
     /** Receives progress. */
@@ -144,7 +171,7 @@ public final class RestoreCommand {
         }
         ran = true;
         RestoreReport r;
-        try (RestoreTarget t = RestoreTargets.directory(target)) {
+        try (RestoreTarget t = directoryTarget()) {
             RestorePlan plan = planner().plan(t);
             RestoreExecutor ex = RestoreExecutor.of(repo);
             if (listener != null) {

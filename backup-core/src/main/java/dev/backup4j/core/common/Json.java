@@ -51,6 +51,56 @@ public final class Json {
         return out.toByteArray();
     }
 
+    /**
+     * Writes a string value as Go's {@code encoding/json} does (restic's encoder), so that a blob we write can be
+     * byte for byte the one restic writes: {@code <}, {@code >}, {@code &}, U+2028 and U+2029 and control characters
+     * other than newline, return and tab as lower-case <code>&#92;u00xx</code> escapes, and each raw byte of a
+     * {@link dev.backup4j.core.snapshot.FileNames} byte string (a lone surrogate) as <code>&#92;ufffd</code>, which is how
+     * Go writes a byte that is not UTF-8. Strings that need none of that take Jackson's own path.
+     */
+    public static void writeGoString(JsonGenerator g, String s) throws IOException {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+                    || Character.isSurrogate(c)) {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            g.writeString(s);
+            return;
+        }
+        StringBuilder sb = new StringBuilder(n + 16).append('"');
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                        sb.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF])
+                                .append(HEX[c & 0xF]);
+                    } else if (Character.isHighSurrogate(c) && k + 1 < n && Character.isLowSurrogate(s.charAt(k + 1))) {
+                        sb.append(c).append(s.charAt(++k));
+                    } else if (Character.isSurrogate(c)) {
+                        sb.append("\\ufffd");
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        g.writeRawValue(sb.append('"').toString());
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     /** A parser over {@code data}, for formats read as a token stream. */
     public static JsonParser parser(byte[] data) throws IOException {
         return FACTORY.createParser(data);

@@ -1,5 +1,6 @@
 package dev.backup4j.core.restore;
 
+import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,16 +43,53 @@ final class DirectoryTarget implements RestoreTarget {
     /** This process's umask from /proc/self/status (Linux), or -1 if unknown. */
     private static final int UMASK = readUmask();
 
+    /** This process's effective user id (the owner of /proc/self), or -1 if unknown. */
+    private static final int EUID = readId("unix:uid");
+    /** Its effective group id, or -1 if unknown. */
+    private static final int EGID = readId("unix:gid");
+
     private final Path root;
     private final boolean owners;
+    private final boolean sparse;
+    private final Metadata metadata;
     /** Target-relative directories known to be real directories in this run. */
     private final Set<String> realDirs = ConcurrentHashMap.newKeySet();
 
-    DirectoryTarget(Path dir, boolean owners) throws IOException {
+    /**
+     * A directory target.
+     *
+     * @param owners restore numeric owner and group as restic does: always when running as root, otherwise only
+     *     where the process may (its own files, to a group it is in), ignoring refusals
+     * @param sparse leave holes for runs of zeros (blobs that are all zeros) instead of writing them
+     */
+    DirectoryTarget(Path dir, boolean owners, boolean sparse) throws IOException {
         this.root = dir.toAbsolutePath().normalize();
         this.owners = owners;
+        this.sparse = sparse;
+        this.metadata = new Metadata(root);
         Files.createDirectories(root);
         realDirs.add("/");
+    }
+
+    /** True if the bytes are all zero (a hole, for sparse restores). */
+    private static boolean isZero(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i += ZEROS.length) {
+            int n = Math.min(ZEROS.length, off + len - i);
+            if (java.util.Arrays.mismatch(b, i, i + n, ZEROS, 0, n) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private static int readId(String attribute) {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private Path resolve(String path) {
@@ -65,7 +104,7 @@ final class DirectoryTarget implements RestoreTarget {
             if (!Names.safe(c)) {
                 throw new IllegalArgumentException("unsafe path '" + Names.printable(path) + "'");
             }
-            p = p.resolve(c);
+            p = FileNames.resolve(p, c);
         }
         return p;
     }
@@ -100,14 +139,27 @@ final class DirectoryTarget implements RestoreTarget {
         for (PosixFilePermission x : a.permissions()) {
             perms |= 1 << (8 - x.ordinal());
         }
+        long device = 0;
         if (!a.isSymbolicLink()) {
             Object mode = Files.getAttribute(p, "unix:mode", NOFOLLOW);
             if (mode instanceof Integer m) {
                 perms = m & 07777;
+                if (type == NodeType.IRREGULAR) {
+                    type = switch (m & 0170000) {
+                        case 0010000 -> NodeType.FIFO;
+                        case 0020000 -> NodeType.CHARDEV;
+                        case 0060000 -> NodeType.DEV;
+                        case 0140000 -> NodeType.SOCKET;
+                        default -> NodeType.IRREGULAR;
+                    };
+                }
+            }
+            if (type == NodeType.DEV || type == NodeType.CHARDEV) {
+                device = ((Number) Files.getAttribute(p, "unix:rdev", NOFOLLOW)).longValue();
             }
         }
         return Optional.of(new Existing(type, type == NodeType.FILE ? a.size() : 0, a.lastModifiedTime().toInstant(),
-                perms, type == NodeType.SYMLINK ? Files.readSymbolicLink(p).toString() : ""));
+                perms, type == NodeType.SYMLINK ? FileNames.readLink(p) : "", device));
     }
 
     @Override
@@ -119,7 +171,7 @@ final class DirectoryTarget implements RestoreTarget {
         List<String> out = new ArrayList<>();
         try (var s = Files.newDirectoryStream(p)) {
             for (Path c : s) {
-                out.add(c.getFileName().toString());
+                out.add(FileNames.nameOf(c));
             }
         }
         out.sort(null);
@@ -146,12 +198,30 @@ final class DirectoryTarget implements RestoreTarget {
             }
             case SYMLINK -> {
                 removeNonDirectory(p);
-                Files.createSymbolicLink(p, Path.of(node.linkTarget()));
+                Files.createSymbolicLink(p, FileNames.linkTarget(p.getFileSystem(), node.linkTarget()));
+                List<String> missed = new ArrayList<>();
+                setOwner(p, node, missed, true);
                 setTimes(p, node);
-                setOwner(p, node);
+                Metadata.report(missed);
+            }
+            case FIFO, DEV, CHARDEV -> {
+                removeNonDirectory(p);
+                List<String> missed = new ArrayList<>();
+                metadata.createSpecial(p, node, chownNeeded(node, true));
+                metadata.setExtendedAttributes(p, path, node, missed);
+                Metadata.report(missed);
             }
             default -> throw new IOException("cannot create " + node.type() + " entries");
         }
+    }
+
+    @Override
+    public void hardLink(String path, String existing, Node node) throws IOException {
+        checkParents(path);
+        checkParents(existing);
+        Path p = resolve(path);
+        removeNonDirectory(p);
+        Files.createLink(p, resolve(existing));
     }
 
     private static void removeNonDirectory(Path p) throws IOException {
@@ -187,7 +257,7 @@ final class DirectoryTarget implements RestoreTarget {
     public FileSink openFile(String path, Node node) throws IOException {
         checkParents(path);
         Path dest = resolve(path);
-        Path tmp = dest.resolveSibling("." + dest.getFileName() + Names.TEMP_SUFFIX);
+        Path tmp = FileNames.resolve(dest.getParent(), "." + Names.name(path) + Names.TEMP_SUFFIX);
         int perms = node.permissions();
         boolean modeSet = modeAtCreation(perms);
         java.nio.file.attribute.FileAttribute<?>[] attrs = modeSet
@@ -201,7 +271,7 @@ final class DirectoryTarget implements RestoreTarget {
             // a crash between the write and the times leaves one, whose modification time tells the next restore
             // to write it again. Saves the rename (a third of the system time per small file).
             try {
-                return new Sink(dest, dest, node, FileChannel.open(dest, create, attrs), modeSet);
+                return new Sink(path, dest, dest, node, FileChannel.open(dest, create, attrs), modeSet);
             } catch (FileAlreadyExistsException e) {
                 // something is there (a file to replace, a planted symlink): write beside it and rename over it
             }
@@ -221,7 +291,7 @@ final class DirectoryTarget implements RestoreTarget {
             ch.close();
             ch = null;
         }
-        return new Sink(dest, tmp, node, ch, modeSet);
+        return new Sink(path, dest, tmp, node, ch, modeSet);
     }
 
     private static Set<PosixFilePermission> posix(int perms) {
@@ -236,14 +306,19 @@ final class DirectoryTarget implements RestoreTarget {
     }
 
     private final class Sink implements FileSink {
+        private final String path;
         private final Path dest;
         private final Path tmp;
         private final Node node;
         private FileChannel open;
         private final boolean modeSet;
         private long written;
+        /** The end of the last byte written, and of the last byte written or left as a hole. */
+        private long dataEnd;
+        private long end;
 
-        Sink(Path dest, Path tmp, Node node, FileChannel open, boolean modeSet) {
+        Sink(String path, Path dest, Path tmp, Node node, FileChannel open, boolean modeSet) {
+            this.path = path;
             this.dest = dest;
             this.tmp = tmp;
             this.node = node;
@@ -253,6 +328,13 @@ final class DirectoryTarget implements RestoreTarget {
 
         @Override
         public synchronized void write(long offset, byte[] data, int off, int len) throws IOException {
+            if (sparse && isZero(data, off, len)) {
+                written += len; // a hole: nothing is written, the file is extended to its size on commit
+                end = Math.max(end, offset + len);
+                return;
+            }
+            dataEnd = Math.max(dataEnd, offset + len);
+            end = Math.max(end, offset + len);
             if (open != null) {
                 writeAt(open, offset, data, off, len);
             } else {
@@ -284,25 +366,33 @@ final class DirectoryTarget implements RestoreTarget {
                 abort();
                 throw new IOException("wrote " + written + " bytes but the snapshot says " + node.size());
             }
+            if (end > dataEnd) {
+                // the file ends in a hole: one zero byte at its end gives it its size (the JDK cannot ftruncate up)
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, NOFOLLOW)) {
+                    ch.write(ByteBuffer.wrap(new byte[1]), end - 1);
+                }
+            }
+            List<String> missed = new ArrayList<>();
+            setOwner(tmp, node, missed, true); // before the mode: chown clears setuid and setgid
             if (!modeSet) {
                 setPermissions(tmp, node.permissions());
             }
-            setOwner(tmp, node);
+            metadata.setExtendedAttributes(tmp, path, node, missed);
             setTimes(tmp, node);
-            if (tmp.equals(dest)) {
-                return; // written in place
-            }
-            try {
-                // rename(2) replaces a file or symlink at dest atomically (never following it) and fails on a
-                // directory, which is then reported and left alone
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                abort();
-                if (Files.isDirectory(dest, NOFOLLOW)) {
-                    throw new IOException(dest + " is a directory in the target; not replacing it", e);
+            if (!tmp.equals(dest)) {
+                try {
+                    // rename(2) replaces a file or symlink at dest atomically (never following it) and fails on a
+                    // directory, which is then reported and left alone
+                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    abort();
+                    if (Files.isDirectory(dest, NOFOLLOW)) {
+                        throw new IOException(dest + " is a directory in the target; not replacing it", e);
+                    }
+                    throw e;
                 }
-                throw e;
             }
+            Metadata.report(missed);
         }
 
         @Override
@@ -332,11 +422,21 @@ final class DirectoryTarget implements RestoreTarget {
             checkParents(path);
         }
         Path p = resolve(path);
+        List<String> missed = new ArrayList<>();
+        setOwner(p, node, missed, false);
         if (node.type() != NodeType.SYMLINK) {
             setPermissions(p, node.permissions());
         }
-        setOwner(p, node);
         setTimes(p, node);
+        if (node.type() == NodeType.DIR) {
+            metadata.setExtendedAttributes(p, path, node, missed);
+        }
+        Metadata.report(missed);
+    }
+
+    @Override
+    public Map<String, String> finishEntries() {
+        return metadata.applyDeferred();
     }
 
     private static void setPermissions(Path p, int perms) throws IOException {
@@ -347,15 +447,34 @@ final class DirectoryTarget implements RestoreTarget {
         }
     }
 
-    private void setOwner(Path p, Node n) {
-        if (!owners) {
+    /**
+     * Whether to change the owner as restic does: always as root, otherwise only for the process's own files (to
+     * a group it may be in), where refusals are ignored. {@code fresh}: the entry was just created by this process,
+     * so owned by it already.
+     */
+    private boolean chownNeeded(Node n, boolean fresh) {
+        if (!owners || EUID < 0) {
+            return false;
+        }
+        if (fresh && n.uid() == EUID && n.gid() == EGID) {
+            return false;
+        }
+        return EUID == 0 || n.uid() == EUID;
+    }
+
+    private void setOwner(Path p, Node n, List<String> missed, boolean fresh) {
+        if (!chownNeeded(n, fresh)) {
             return;
         }
         try {
             Files.setAttribute(p, "unix:uid", (int) n.uid(), NOFOLLOW);
             Files.setAttribute(p, "unix:gid", (int) n.gid(), NOFOLLOW);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            LOG.debug("cannot set owner of {}: {}", p, e.getMessage());
+            if (EUID == 0) {
+                missed.add("owner " + n.uid() + ":" + n.gid() + " (" + e.getMessage() + ")");
+            } else {
+                LOG.debug("not running as root, owner of {} not changed: {}", p, e.getMessage());
+            }
         }
     }
 

@@ -26,16 +26,8 @@ final class Names {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    /** Shows NUL and other control characters visibly in messages. */
+    /** Shows NUL, other control characters, quotes and raw bytes visibly in messages (Go's quoted form). */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c < 0x20) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return dev.backup4j.core.snapshot.FileNames.printable(s);
     }
 }

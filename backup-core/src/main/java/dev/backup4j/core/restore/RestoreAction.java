@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param size bytes of content written (for files created or overwritten), or the existing size (keep, delete)
  * @param reason why, in words (e.g. "missing", "size differs", "identical")
  * @param node the snapshot's entry; empty for {@link Kind#DELETE}
+ * @param hardLinkTo for a file that is a further hard link to a file restored before it in the same plan (same inode
+ *     and device in the snapshot, as restic restores them), that file's path; "" otherwise
  */
-public record RestoreAction(Kind kind, String path, NodeType type, long size, String reason, Optional<Node> node) {
+public record RestoreAction(Kind kind, String path, NodeType type, long size, String reason, Optional<Node> node,
+        String hardLinkTo) {
     /** Kinds of actions. */
     public enum Kind {
         /** The entry is missing from the target and is created. */
@@ -26,7 +29,7 @@ public record RestoreAction(Kind kind, String path, NodeType type, long size, St
         KEEP,
         /** The target entry is not in the snapshot and is removed (only with delete enabled). */
         DELETE,
-        /** The entry is not restored (special files such as devices and sockets). */
+        /** The entry is not restored (sockets, as restic; entries with something in the way). */
         SKIP;
 
         /** The lower-case name used in JSON and text output. */
@@ -42,11 +45,22 @@ public record RestoreAction(Kind kind, String path, NodeType type, long size, St
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(hardLinkTo, "hardLinkTo");
     }
 
-    /** True if the action writes file content. */
+    /** An action that is not a hard link. */
+    public RestoreAction(Kind kind, String path, NodeType type, long size, String reason, Optional<Node> node) {
+        this(kind, path, type, size, reason, node, "");
+    }
+
+    /** True if the action creates the entry as a hard link to {@link #hardLinkTo()}. */
+    public boolean isHardLink() {
+        return !hardLinkTo.isEmpty() && (kind == Kind.CREATE || kind == Kind.OVERWRITE);
+    }
+
+    /** True if the action writes file content (a hard link writes none). */
     public boolean writesContent() {
-        return type == NodeType.FILE && (kind == Kind.CREATE || kind == Kind.OVERWRITE);
+        return type == NodeType.FILE && (kind == Kind.CREATE || kind == Kind.OVERWRITE) && hardLinkTo.isEmpty();
     }
 
     @Override

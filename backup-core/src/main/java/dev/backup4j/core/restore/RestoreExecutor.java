@@ -110,6 +110,8 @@ public final class RestoreExecutor {
         final Node node;
         final AtomicInteger remaining;
         volatile String error;
+        /** What of its metadata could not be applied, once committed. */
+        volatile String warning;
         private RestoreTarget.FileSink sink;
         private boolean finished;
 
@@ -141,6 +143,9 @@ public final class RestoreExecutor {
             if (error == null) {
                 try {
                     sink(target).commit();
+                    return null;
+                } catch (RestoreTarget.MetadataNotRestoredException e) {
+                    warning = e.getMessage();
                     return null;
                 } catch (IOException e) {
                     error = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -174,7 +179,12 @@ public final class RestoreExecutor {
         final AtomicLong bytesRead = new AtomicLong();
         long dirs;
         long symlinks;
+        long specials;
+        long hardLinks;
         long kept;
+        final ConcurrentLinkedQueue<RestoreReport.Error> warnings = new ConcurrentLinkedQueue<>();
+        /** Paths reported as not restored, so that hard links to them are not attempted. */
+        final Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long deleted;
         final Map<Id, List<Use>> uses = new HashMap<>();
         final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
@@ -187,9 +197,15 @@ public final class RestoreExecutor {
         }
 
         void error(String path, String message) {
-            LOG.warn("cannot restore {}: {}", path, message);
+            LOG.debug("cannot restore {}: {}", path, message);
+            failed.add(path);
             errors.add(new RestoreReport.Error(path, message));
             listener.failed(path, message);
+        }
+
+        void warning(String path, String message) {
+            LOG.debug("restored {} without some metadata: {}", path, message);
+            warnings.add(new RestoreReport.Error(path, message));
         }
 
         RestoreReport run() throws IOException {
@@ -224,11 +240,17 @@ public final class RestoreExecutor {
                         continue;
                     }
                     try {
-                        target.create(a.path(), a.node().orElseThrow());
+                        try {
+                            target.create(a.path(), a.node().orElseThrow());
+                        } catch (RestoreTarget.MetadataNotRestoredException e) {
+                            warning(a.path(), e.getMessage());
+                        }
                         if (a.type() == NodeType.DIR) {
                             dirs++;
-                        } else {
+                        } else if (a.type() == NodeType.SYMLINK) {
                             symlinks++;
+                        } else {
+                            specials++;
                         }
                         listener.done(a);
                     } catch (IOException e) {
@@ -261,6 +283,16 @@ public final class RestoreExecutor {
                     error(j.action.path(), j.error != null ? j.error : "not all of its blobs were read");
                 }
             }
+            for (RestoreAction a : plan.actions()) {
+                if (a.isHardLink()) {
+                    link(a, failedDirs);
+                }
+            }
+            try {
+                target.finishEntries().forEach(this::warning);
+            } catch (IOException e) {
+                warning("/", "metadata not applied: " + e.getMessage());
+            }
             List<RestoreAction> reversed = new ArrayList<>(plan.actions());
             java.util.Collections.reverse(reversed);
             for (RestoreAction a : reversed) {
@@ -268,6 +300,8 @@ public final class RestoreExecutor {
                         && a.kind() != RestoreAction.Kind.SKIP && !failedDirs.contains(a.path())) {
                     try {
                         target.finishDirectory(a.path(), a.node().orElseThrow());
+                    } catch (RestoreTarget.MetadataNotRestoredException e) {
+                        warning(a.path(), e.getMessage());
                     } catch (IOException e) {
                         error(a.path(), "cannot set metadata: " + e.getMessage());
                     }
@@ -275,8 +309,34 @@ public final class RestoreExecutor {
             }
             List<RestoreReport.Error> errs = new ArrayList<>(errors);
             errs.sort(java.util.Comparator.comparing(RestoreReport.Error::path));
-            return new RestoreReport(plan, files.get(), dirs, symlinks, kept, deleted, bytesWritten.get(),
-                    bytesRead.get(), Duration.between(start, repo.clock().instant()), errs);
+            List<RestoreReport.Error> warns = new ArrayList<>(warnings);
+            warns.sort(java.util.Comparator.comparing(RestoreReport.Error::path));
+            return new RestoreReport(plan, files.get(), dirs, symlinks, specials, hardLinks, kept, deleted,
+                    bytesWritten.get(), bytesRead.get(), Duration.between(start, repo.clock().instant()), errs,
+                    warns);
+        }
+
+        /** A further hard link, once the file it links to is in place. */
+        void link(RestoreAction a, Set<String> failedDirs) {
+            if (failedDirs.contains(Names.parent(a.path()))) {
+                error(a.path(), "its directory could not be created");
+                return;
+            }
+            if (failed.contains(a.hardLinkTo())) {
+                error(a.path(), "it is a hard link to " + a.hardLinkTo() + ", which could not be restored");
+                return;
+            }
+            try {
+                try {
+                    target.hardLink(a.path(), a.hardLinkTo(), a.node().orElseThrow());
+                } catch (RestoreTarget.MetadataNotRestoredException e) {
+                    warning(a.path(), e.getMessage());
+                }
+                hardLinks++;
+                listener.done(a);
+            } catch (IOException e) {
+                error(a.path(), "cannot create hard link to " + a.hardLinkTo() + ": " + e.getMessage());
+            }
         }
 
         void prepare(RestoreAction a, Map<Id, PackedBlob> blobs) {
@@ -313,6 +373,9 @@ public final class RestoreExecutor {
             if (err != null) {
                 error(job.action.path(), err);
             } else {
+                if (job.warning != null) {
+                    warning(job.action.path(), job.warning);
+                }
                 files.incrementAndGet();
                 listener.done(job.action);
             }

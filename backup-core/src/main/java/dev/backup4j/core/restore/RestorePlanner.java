@@ -6,6 +6,7 @@ import dev.backup4j.core.common.Id;
 import dev.backup4j.core.index.Index;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.PathFilter;
@@ -205,6 +206,8 @@ public final class RestorePlanner {
         final List<RestoreProblem> problems = new ArrayList<>();
         final Map<Id, Map<Id, PackedBlob>> packs = new LinkedHashMap<>();
         final Index index = repo.index();
+        /** The path restored first for each hard-linked file ({@code device:inode}), as restic keys them. */
+        final Map<String, String> hardLinks = new HashMap<>();
 
         Walk(Snapshot snap, RestoreTarget target) {
             this.snap = snap;
@@ -319,46 +322,65 @@ public final class RestorePlanner {
 
         void entry(Node n, String p, Optional<RestoreTarget.Existing> ex) throws IOException {
             NodeType t = n.type();
-            if (t != NodeType.FILE && t != NodeType.SYMLINK) {
-                actions.add(new RestoreAction(RestoreAction.Kind.SKIP, p, t, 0, t + " entries are not restored",
-                        Optional.of(n)));
+            if (t == NodeType.SOCKET || t == NodeType.IRREGULAR) {
+                actions.add(new RestoreAction(RestoreAction.Kind.SKIP, p, t, 0, t == NodeType.SOCKET
+                        ? "sockets are not restored (restic does not restore them either)"
+                        : "irregular entries are not restored", Optional.of(n)));
                 return;
             }
+            String linkKey = t == NodeType.FILE && n.links() > 1 && n.inode() != 0 ? n.deviceId() + ":" + n.inode()
+                    : null;
+            String first = linkKey == null ? null : hardLinks.get(linkKey);
             long size = t == NodeType.FILE ? n.size() : 0;
+            int before = actions.size();
             if (ex.isEmpty()) {
-                add(RestoreAction.Kind.CREATE, n, p, "missing");
-                return;
-            }
-            RestoreTarget.Existing e = ex.get();
-            if (e.type() == NodeType.DIR) {
+                add(RestoreAction.Kind.CREATE, n, p, "missing", first);
+            } else if (ex.get().type() == NodeType.DIR) {
                 if (delete) {
                     deleteTree(p, ex, "a directory is where the snapshot has a " + t);
-                    add(RestoreAction.Kind.OVERWRITE, n, p, "replaces a directory");
+                    add(RestoreAction.Kind.OVERWRITE, n, p, "replaces a directory", first);
                 } else {
                     problems.add(new RestoreProblem(RestoreProblem.Kind.IN_THE_WAY, p, "a directory is where the "
                             + "snapshot has a " + t + "; it is only removed with delete enabled"));
                     actions.add(new RestoreAction(RestoreAction.Kind.SKIP, p, t, size, "a directory is in the way",
                             Optional.of(n)));
                 }
-                return;
-            }
-            if (overwrite == OverwritePolicy.NEVER) {
-                actions.add(new RestoreAction(RestoreAction.Kind.KEEP, p, t, e.size(), "exists (overwrite never)",
-                        Optional.of(n)));
-                return;
-            }
-            if (overwrite == OverwritePolicy.ALWAYS) {
-                add(RestoreAction.Kind.OVERWRITE, n, p, "overwrite always");
-                return;
-            }
-            String diff = t == NodeType.FILE ? fileDifference(n, p, e)
-                    : e.type() != NodeType.SYMLINK ? "a " + e.type() + " is in the way"
-                    : e.linkTarget().equals(n.linkTarget()) ? "" : "link target differs";
-            if (diff.isEmpty()) {
-                actions.add(new RestoreAction(RestoreAction.Kind.KEEP, p, t, size, "identical", Optional.of(n)));
+            } else if (overwrite == OverwritePolicy.NEVER) {
+                actions.add(new RestoreAction(RestoreAction.Kind.KEEP, p, t, ex.get().size(),
+                        "exists (overwrite never)", Optional.of(n)));
+            } else if (overwrite == OverwritePolicy.ALWAYS || first != null) {
+                // a further hard link is made again: whether the existing file is that link cannot be told
+                add(RestoreAction.Kind.OVERWRITE, n, p, first != null ? "hard link" : "overwrite always", first);
             } else {
-                add(RestoreAction.Kind.OVERWRITE, n, p, diff);
+                String diff = difference(n, p, ex.get());
+                if (diff.isEmpty()) {
+                    actions.add(new RestoreAction(RestoreAction.Kind.KEEP, p, t, size, "identical", Optional.of(n)));
+                } else {
+                    add(RestoreAction.Kind.OVERWRITE, n, p, diff, null);
+                }
             }
+            if (linkKey != null && first == null && actions.size() > before
+                    && actions.get(actions.size() - 1).kind() != RestoreAction.Kind.SKIP) {
+                hardLinks.put(linkKey, p); // the first link restored: the others are linked to it
+            }
+        }
+
+        /** "" if the existing entry matches the node; else what differs. */
+        String difference(Node n, String p, RestoreTarget.Existing e) throws IOException {
+            NodeType t = n.type();
+            if (t == NodeType.FILE) {
+                return fileDifference(n, p, e);
+            }
+            if (e.type() != t) {
+                return "a " + e.type() + " is in the way";
+            }
+            if (t == NodeType.SYMLINK) {
+                return e.linkTarget().equals(n.linkTarget()) ? "" : "link target differs";
+            }
+            if (e.permissions() != n.permissions()) {
+                return "permissions differ";
+            }
+            return e.device() == n.device() ? "" : "device number differs";
         }
 
         /** "" if the existing file matches the node; else what differs. */
@@ -406,8 +428,13 @@ public final class RestorePlanner {
             }
         }
 
-        void add(RestoreAction.Kind kind, Node n, String p, String reason) {
+        void add(RestoreAction.Kind kind, Node n, String p, String reason, String hardLinkTo) {
             long size = n.type() == NodeType.FILE ? n.size() : 0;
+            if (hardLinkTo != null) {
+                actions.add(new RestoreAction(kind, p, n.type(), size, reason + ": hard link to "
+                        + FileNames.printable(hardLinkTo), Optional.of(n), hardLinkTo));
+                return;
+            }
             actions.add(new RestoreAction(kind, p, n.type(), size, reason, Optional.of(n)));
             if (n.type() != NodeType.FILE) {
                 return;

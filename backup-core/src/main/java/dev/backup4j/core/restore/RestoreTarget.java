@@ -30,10 +30,22 @@ public interface RestoreTarget extends Closeable {
     InputStream read(String path) throws IOException;
 
     /**
-     * Creates a directory, symlink or other non-file entry, replacing a non-directory entry in the way. Directory
-     * metadata is set later by {@link #finishDirectory}, after its content.
+     * Creates a directory, symlink, FIFO or device node, replacing a non-directory entry in the way. Directory
+     * metadata is set later by {@link #finishDirectory}, after its content; other entries get theirs here.
+     *
+     * @throws MetadataNotRestoredException if the entry was created but some of its metadata could not be applied
      */
     void create(String path, Node node) throws IOException;
+
+    /**
+     * Creates {@code path} as a hard link to {@code existing}, a file this restore wrote or kept, replacing a
+     * non-directory entry in the way (as restic restores the further links of a file). The default refuses.
+     *
+     * @throws IOException if the link cannot be made; the caller reports the entry as not restored
+     */
+    default void hardLink(String path, String existing, Node node) throws IOException {
+        throw new IOException("hard links are not supported by " + this);
+    }
 
     /**
      * Starts writing a file. Its content is written under a temporary name and appears under {@code path} only on
@@ -44,8 +56,35 @@ public interface RestoreTarget extends Closeable {
     /** Removes an entry (a directory must be empty). */
     void delete(String path) throws IOException;
 
-    /** Applies a directory's (or a kept entry's) metadata after everything inside it is written. */
+    /**
+     * Applies a directory's (or a kept entry's) metadata after everything inside it is written.
+     *
+     * @throws MetadataNotRestoredException if some of the metadata could not be applied
+     */
     void finishDirectory(String path, Node node) throws IOException;
+
+    /**
+     * Called once after every entry but the directories' metadata is written: applies what the target deferred
+     * to do in one batch (extended attributes it sets through a helper program).
+     *
+     * @return the entries whose metadata could not all be applied, by path, with what was not applied and why
+     */
+    default java.util.Map<String, String> finishEntries() throws IOException {
+        return java.util.Map.of();
+    }
+
+    /**
+     * The entry was restored, but not all of its metadata: reported as a warning, not as an error. The message says
+     * what was not applied and why (e.g. an extended attribute outside the {@code user.} namespace).
+     */
+    final class MetadataNotRestoredException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** With the message saying what was not restored. */
+        public MetadataNotRestoredException(String message) {
+            super(message);
+        }
+    }
 
     /**
      * What the target already holds at a path.
@@ -55,8 +94,13 @@ public interface RestoreTarget extends Closeable {
      * @param mtime modification time
      * @param permissions Unix permission bits (07777)
      * @param linkTarget a symlink's target ("" otherwise)
+     * @param device a device node's number ({@code st_rdev}), 0 otherwise
      */
-    record Existing(NodeType type, long size, Instant mtime, int permissions, String linkTarget) {
+    record Existing(NodeType type, long size, Instant mtime, int permissions, String linkTarget, long device) {
+        /** An entry that is not a device node. */
+        public Existing(NodeType type, long size, Instant mtime, int permissions, String linkTarget) {
+            this(type, size, mtime, permissions, linkTarget, 0);
+        }
     }
 
     /** A file being written. {@link #write} is thread-safe; exactly one of commit and abort ends it. */
@@ -67,7 +111,11 @@ public interface RestoreTarget extends Closeable {
          */
         void write(long offset, byte[] data, int off, int len) throws IOException;
 
-        /** Sets the metadata and moves the complete file to its final name. */
+        /**
+         * Sets the metadata and moves the complete file to its final name.
+         *
+         * @throws MetadataNotRestoredException if the file is in place but some of its metadata could not be applied
+         */
         void commit() throws IOException;
 
         /** Discards what was written; nothing appears under the final name. */

@@ -18,16 +18,70 @@ public final class RestoreTargets {
     }
 
     /**
-     * A directory (created if missing, with its parents). Files are written to a temporary name beside their final
-     * one and renamed into place when complete; symlinks found in the directory are replaced, never followed.
+     * A directory (created if missing, with its parents), restored as restic restores by default: owners where the
+     * process may set them (always as root), files written dense. Files are written to a temporary name beside their
+     * final one and renamed into place when complete; symlinks found in the directory are replaced, never followed.
      */
     public static RestoreTarget directory(Path dir) throws IOException {
-        return new DirectoryTarget(Objects.requireNonNull(dir, "dir"), false);
+        return directoryTarget(dir).open();
     }
 
-    /** As {@link #directory(Path)}, also restoring numeric owner and group (needs root). */
+    /**
+     * As {@link #directory(Path)}, which now restores owners as restic does.
+     *
+     * @deprecated use {@link #directory(Path)}
+     */
+    @Deprecated
     public static RestoreTarget directoryWithOwners(Path dir) throws IOException {
-        return new DirectoryTarget(Objects.requireNonNull(dir, "dir"), true);
+        return directory(dir);
+    }
+
+    /** A builder for a directory target with other options than restic's defaults. */
+    public static DirectoryTargetBuilder directoryTarget(Path dir) {
+        return new DirectoryTargetBuilder(Objects.requireNonNull(dir, "dir"));
+    }
+
+    /** Options of a directory target; each may be set once. Not thread-safe. */
+    public static final class DirectoryTargetBuilder {
+        private final Path dir;
+        private boolean owners = true;
+        private boolean sparse;
+        private final java.util.Set<String> set = new java.util.HashSet<>();
+
+        private DirectoryTargetBuilder(Path dir) {
+            this.dir = dir;
+        }
+
+        private void once(String option) {
+            if (!set.add(option)) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /**
+         * Whether to restore numeric owners and groups (default true, as restic: always as root; otherwise only
+         * for the process's own files, and refusals are ignored).
+         */
+        public DirectoryTargetBuilder owners(boolean restore) {
+            once("owners");
+            this.owners = restore;
+            return this;
+        }
+
+        /**
+         * Whether to leave holes where a file's content is zeros (default false; restic 0.15's {@code --sparse}):
+         * a blob that is all zeros is not written, so the file takes no disk space for it.
+         */
+        public DirectoryTargetBuilder sparse(boolean holes) {
+            once("sparse");
+            this.sparse = holes;
+            return this;
+        }
+
+        /** Creates the directory if missing and returns the target. */
+        public RestoreTarget open() throws IOException {
+            return new DirectoryTarget(dir, owners, sparse);
+        }
     }
 
     /**

@@ -156,16 +156,65 @@ final class LocalFiles {
                 .atime(time(atime, zone))
                 .ctime(time(ctime, zone))
                 .owner(uid, gid)
-                .ownerNames(userName(p, uid), groupName(p, gid))
-                .inode(ino, dev, nlink);
+                .ownerNames(userName(p, uid), groupName(p, gid));
+        if (type == NodeType.FILE || type == NodeType.SYMLINK || type == NodeType.DEV || type == NodeType.CHARDEV) {
+            b.inode(ino, dev, nlink); // restic 0.14 records links for these types only
+        } else {
+            b.inode(ino, dev, 0);
+        }
         if (type == NodeType.FILE) {
             b.size(size);
         } else if (type == NodeType.SYMLINK) {
-            b.linkTarget(Files.readSymbolicLink(p).toString());
+            b.linkTarget(FileNames.readLink(p));
         } else if (type == NodeType.DEV || type == NodeType.CHARDEV) {
             b.device(rdev);
         }
         return b.build();
+    }
+
+    private static volatile boolean xattrs = true;
+
+    /**
+     * The extended attributes of a file or directory: those of the {@code user.} namespace, the only one the JDK
+     * reads (restic also records {@code security.}, {@code system.} and {@code trusted.} ones). Empty where the file
+     * system has none; never asked of other types (the JDK opens the entry to read them, and opening a FIFO
+     * blocks).
+     */
+    static java.util.List<ExtendedAttribute> extendedAttributes(Path p, NodeType type) throws IOException {
+        if (!xattrs || (type != NodeType.FILE && type != NodeType.DIR)) {
+            return java.util.List.of();
+        }
+        java.nio.file.attribute.UserDefinedFileAttributeView v = Files.getFileAttributeView(p,
+                java.nio.file.attribute.UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (v == null) {
+            xattrs = false;
+            return java.util.List.of();
+        }
+        java.util.List<String> names;
+        try {
+            names = v.list();
+        } catch (java.nio.file.FileSystemException e) {
+            if (e.getMessage() != null && e.getMessage().contains("not supported")) {
+                return java.util.List.of();
+            }
+            throw e;
+        } catch (UnsupportedOperationException e) {
+            xattrs = false;
+            return java.util.List.of();
+        }
+        if (names.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<ExtendedAttribute> out = new java.util.ArrayList<>(names.size());
+        for (String n : names) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(v.size(n));
+            v.read(n, buf);
+            byte[] value = new byte[buf.position()];
+            buf.flip().get(value);
+            out.add(ExtendedAttribute.of("user." + n, value));
+        }
+        // restic records them in the order the kernel lists them; the JDK keeps that order
+        return java.util.List.copyOf(out);
     }
 
     /** The user name for {@code uid}, looked up once per uid (through {@code p}, a file that has it). */
@@ -214,7 +263,7 @@ final class LocalFiles {
         if (type == NodeType.FILE) {
             b.size(a.size());
         } else if (type == NodeType.SYMLINK) {
-            b.linkTarget(Files.readSymbolicLink(p).toString());
+            b.linkTarget(FileNames.readLink(p));
         }
         return b.build();
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -57,9 +58,11 @@ public final class Node {
     private final long links;
     private final String linkTarget;
     private final long device;
+    private final List<ExtendedAttribute> extendedAttributes;
     private final List<Id> content;
     private final Id subtree;
     private final String error;
+    private final Map<String, String> unknownFields;
 
     private Node(Builder b) {
         this.name = b.name;
@@ -78,9 +81,11 @@ public final class Node {
         this.links = b.links;
         this.linkTarget = b.linkTarget;
         this.device = b.device;
+        this.extendedAttributes = b.extendedAttributes;
         this.content = List.copyOf(b.content);
         this.subtree = b.subtree;
         this.error = b.error;
+        this.unknownFields = b.unknownFields;
     }
 
     /**
@@ -115,13 +120,18 @@ public final class Node {
         b.links = links;
         b.linkTarget = linkTarget;
         b.device = device;
+        b.extendedAttributes = extendedAttributes;
         b.content = content;
         b.subtree = subtree;
         b.error = error;
+        b.unknownFields = unknownFields;
         return b;
     }
 
-    /** The entry's name inside its directory (not a path). */
+    /**
+     * The entry's name inside its directory (not a path): a byte string held as {@link FileNames} describes (bytes
+     * that are not UTF-8 are lone surrogates {@code U+DC80..U+DCFF}).
+     */
     public String name() {
         return name;
     }
@@ -206,7 +216,7 @@ public final class Node {
         return links;
     }
 
-    /** A symlink's target, or "" for other types. */
+    /** A symlink's target, or "" for other types; a byte string like {@link #name()}. */
     public String linkTarget() {
         return linkTarget;
     }
@@ -214,6 +224,19 @@ public final class Node {
     /** A device node's {@code st_rdev}, 0 for other types. */
     public long device() {
         return device;
+    }
+
+    /** The extended attributes restic keeps ({@code extended_attributes}), in the order recorded. */
+    public List<ExtendedAttribute> extendedAttributes() {
+        return extendedAttributes;
+    }
+
+    /**
+     * Fields of the node's JSON that this version does not know (written by a newer restic), by name, each as its
+     * JSON text: they are written back as they were, so nothing is silently dropped when a tree is written again.
+     */
+    public Map<String, String> unknownFields() {
+        return unknownFields;
     }
 
     /** A file's data blobs in order (empty for an empty file and for other types). */
@@ -243,7 +266,8 @@ public final class Node {
                 && size == n.size && links == n.links && device == n.device && name.equals(n.name) && type == n.type
                 && mtime.equals(n.mtime) && atime.equals(n.atime) && ctime.equals(n.ctime) && user.equals(n.user)
                 && group.equals(n.group) && linkTarget.equals(n.linkTarget) && content.equals(n.content)
-                && Objects.equals(subtree, n.subtree) && error.equals(n.error);
+                && Objects.equals(subtree, n.subtree) && error.equals(n.error)
+                && extendedAttributes.equals(n.extendedAttributes) && unknownFields.equals(n.unknownFields);
     }
 
     @Override
@@ -274,12 +298,14 @@ public final class Node {
         private long links;
         private String linkTarget = "";
         private long device;
+        private List<ExtendedAttribute> extendedAttributes = List.of();
         private List<Id> content = List.of();
         private Id subtree;
         private String error = "";
+        private Map<String, String> unknownFields = Map.of();
 
         private Builder(String name, NodeType type) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = FileNames.canonical(Objects.requireNonNull(name, "name"));
             this.type = Objects.requireNonNull(type, "type");
         }
 
@@ -363,9 +389,31 @@ public final class Node {
             return this;
         }
 
-        /** Symlink target. */
+        /** Symlink target (a byte string like the name). */
         public Builder linkTarget(String target) {
-            this.linkTarget = Objects.requireNonNull(target);
+            this.linkTarget = FileNames.canonical(Objects.requireNonNull(target));
+            return this;
+        }
+
+        /** Extended attributes, in the order to record them. */
+        public Builder extendedAttributes(List<ExtendedAttribute> attributes) {
+            this.extendedAttributes = List.copyOf(attributes);
+            return this;
+        }
+
+        /**
+         * JSON fields this version does not know, by name, each as its JSON text, to be written back unchanged.
+         *
+         * @throws IllegalArgumentException if a name is one this version writes itself
+         */
+        public Builder unknownFields(Map<String, String> fields) {
+            for (String f : fields.keySet()) {
+                if (Tree.KNOWN_FIELDS.contains(f)) {
+                    throw new IllegalArgumentException("'" + f + "' is a known node field");
+                }
+            }
+            this.unknownFields = fields.isEmpty() ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
             return this;
         }
 

@@ -86,14 +86,16 @@ public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<I
             g.writeStringField("tree", tree.toString());
             g.writeArrayFieldStart("paths");
             for (String p : paths) {
-                g.writeString(p);
+                Json.writeGoString(g, p);
             }
             g.writeEndArray();
             if (!hostname.isEmpty()) {
-                g.writeStringField("hostname", hostname);
+                g.writeFieldName("hostname");
+                Json.writeGoString(g, hostname);
             }
             if (!username.isEmpty()) {
-                g.writeStringField("username", username);
+                g.writeFieldName("username");
+                Json.writeGoString(g, username);
             }
             if (uid != 0) {
                 g.writeNumberField("uid", uid);
@@ -104,14 +106,14 @@ public record Snapshot(Optional<Id> id, OffsetDateTime time, Id tree, Optional<I
             if (!excludes.isEmpty()) {
                 g.writeArrayFieldStart("excludes");
                 for (String e : excludes) {
-                    g.writeString(e);
+                    Json.writeGoString(g, e);
                 }
                 g.writeEndArray();
             }
             if (!tags.isEmpty()) {
                 g.writeArrayFieldStart("tags");
                 for (String t : tags) {
-                    g.writeString(t);
+                    Json.writeGoString(g, t);
                 }
                 g.writeEndArray();
             }

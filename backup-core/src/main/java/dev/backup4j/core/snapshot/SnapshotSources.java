@@ -142,6 +142,10 @@ public final class SnapshotSources {
         private final Set<String> visitedDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private long rootDevice = -1;
 
+        /** The snapshot path of each directory above the root, under its exact bytes, and the directory. */
+        private final java.util.Map<String, Path> ancestors = new java.util.HashMap<>();
+        private final String path;
+
         DirectorySource(Path root, LocalSourceOptions options, ZoneId zone) {
             if (root.getParent() == null) {
                 throw new IllegalArgumentException("backing up the file system root is not supported: " + root);
@@ -149,11 +153,24 @@ public final class SnapshotSources {
             this.root = root;
             this.options = options;
             this.zone = zone;
+            // the path by its elements' exact names: a parent whose name is not UTF-8 keeps its bytes
+            List<Path> chain = new ArrayList<>();
+            for (Path p = root; p != null && p.getFileName() != null; p = p.getParent()) {
+                chain.add(0, p);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Path p : chain) {
+                sb.append('/').append(FileNames.nameOf(p));
+                if (!p.equals(root)) {
+                    ancestors.put(sb.toString(), p);
+                }
+            }
+            this.path = sb.toString();
         }
 
         @Override
         public String path() {
-            return root.toString().replace(java.io.File.separatorChar, '/');
+            return path;
         }
 
         /** The options this source reads with. */
@@ -163,15 +180,19 @@ public final class SnapshotSources {
 
         @Override
         public SourceEntry root() throws IOException {
-            Node meta = stat(root, root.getFileName().toString());
+            Node meta = stat(root, FileNames.nameOf(root));
             rootDevice = meta.deviceId();
             return entry(root, path(), meta);
         }
 
         @Override
         public Optional<Node> ancestor(String absolutePath, String name) {
+            Path dir = ancestors.get(absolutePath);
+            if (dir == null) {
+                return Optional.empty();
+            }
             try {
-                return Optional.of(LocalFiles.stat(Path.of(absolutePath), name, zone));
+                return Optional.of(LocalFiles.stat(dir, name, zone));
             } catch (IOException e) {
                 return Optional.empty();
             }
@@ -242,7 +263,7 @@ public final class SnapshotSources {
                     List<SourceEntry> out = new ArrayList<>();
                     try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
                         for (Path c : ds) {
-                            String name = c.getFileName().toString();
+                            String name = FileNames.nameOf(c);
                             String cp = snapshotPath + "/" + name;
                             if (options.excludes().matches(cp)) {
                                 continue;
@@ -264,6 +285,12 @@ public final class SnapshotSources {
                         refreshAtime();
                     }
                     return out;
+                }
+
+                @Override
+                public List<ExtendedAttribute> extendedAttributes() throws IOException {
+                    Path at = options.followSymlinks() && Files.isSymbolicLink(p) ? p.toRealPath() : p;
+                    return LocalFiles.extendedAttributes(at, meta.type());
                 }
 
                 @Override

@@ -28,6 +28,19 @@ public interface SourceEntry {
     InputStream open() throws IOException;
 
     /**
+     * The entry's extended attributes. The engine asks only for entries it stores anew (a new or changed file, a
+     * directory whose tree is written again): an unchanged file (same size, modification and status change times and
+     * inode as in the parent snapshot) keeps the parent's, since changing an attribute changes the status change
+     * time. The default gives those of {@link #metadata()}.
+     *
+     * @throws IOException if they cannot be read; the engine records the error against the entry and stores it
+     *     without them
+     */
+    default java.util.List<ExtendedAttribute> extendedAttributes() throws IOException {
+        return metadata().extendedAttributes();
+    }
+
+    /**
      * Present if the entry could not be read at all (e.g. permission denied on its metadata): the engine records
      * the error against {@code metadata().name()} and leaves the entry out of the snapshot.
      */

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A directory listing: nodes sorted by name (byte-wise on UTF-8, as restic sorts), stored as a tree blob whose JSON
@@ -22,10 +25,16 @@ import java.util.Optional;
  */
 public record Tree(List<Node> nodes) {
     /**
-     * Orders names as restic does: by their UTF-8 bytes, which is code point order. Compared without encoding:
-     * UTF-16 order only differs from code point order for surrogates against U+E000..U+FFFF.
+     * Orders names as restic does: by their bytes, which for UTF-8 is code point order. Compared without encoding
+     * where possible: UTF-16 order only differs from code point order for surrogates against U+E000..U+FFFF, and
+     * names holding surrogates (raw bytes, see {@link FileNames}, or characters above U+FFFF) are compared as bytes.
      */
     public static final Comparator<String> NAME_ORDER = Tree::compareNames;
+
+    /** The node fields this version reads and writes; others are kept as {@link Node#unknownFields()}. */
+    static final Set<String> KNOWN_FIELDS = Set.of("name", "type", "mode", "mtime", "atime", "ctime", "uid", "gid",
+            "user", "group", "inode", "device_id", "size", "links", "linktarget", "linktarget_raw",
+            "extended_attributes", "device", "content", "subtree", "error");
 
     private static int compareNames(String a, String b) {
         int n = Math.min(a.length(), b.length());
@@ -33,18 +42,17 @@ public record Tree(List<Node> nodes) {
             char x = a.charAt(i);
             char y = b.charAt(i);
             if (x != y) {
-                return codePointRank(x) - codePointRank(y);
+                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                    return compareBytes(a, b); // a raw byte, or a pair: compare what they stand for
+                }
+                return x - y; // outside surrogates, UTF-16 order is code point order
             }
         }
         return a.length() - b.length();
     }
 
-    /** Moves surrogates (U+D800..U+DFFF, which start code points above U+FFFF) after U+E000..U+FFFF. */
-    private static int codePointRank(char c) {
-        if (c < 0xD800) {
-            return c;
-        }
-        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    private static int compareBytes(String a, String b) {
+        return Arrays.compareUnsigned(FileNames.encode(a), FileNames.encode(b));
     }
 
     /**
@@ -100,9 +108,14 @@ public record Tree(List<Node> nodes) {
         return out;
     }
 
+    /**
+     * One node, field by field as restic's {@code Node} marshals it (same order, same omissions), the name in Go's
+     * quoted form as restic stores it, strings escaped as Go escapes them.
+     */
     private static void writeNode(JsonGenerator g, Node n) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", n.name());
+        g.writeFieldName("name");
+        Json.writeGoString(g, GoQuote.quote(n.name()));
         g.writeStringField("type", n.type().json());
         if (n.mode() != 0) {
             g.writeNumberField("mode", n.mode());
@@ -113,10 +126,12 @@ public record Tree(List<Node> nodes) {
         g.writeNumberField("uid", n.uid());
         g.writeNumberField("gid", n.gid());
         if (!n.user().isEmpty()) {
-            g.writeStringField("user", n.user());
+            g.writeFieldName("user");
+            Json.writeGoString(g, n.user());
         }
         if (!n.group().isEmpty()) {
-            g.writeStringField("group", n.group());
+            g.writeFieldName("group");
+            Json.writeGoString(g, n.group());
         }
         if (n.inode() != 0) {
             g.writeNumberField("inode", n.inode());
@@ -131,7 +146,25 @@ public record Tree(List<Node> nodes) {
             g.writeNumberField("links", n.links());
         }
         if (!n.linkTarget().isEmpty()) {
-            g.writeStringField("linktarget", n.linkTarget());
+            g.writeFieldName("linktarget");
+            Json.writeGoString(g, n.linkTarget()); // raw bytes become U+FFFD, as Go writes them ...
+            if (FileNames.hasRawBytes(n.linkTarget())) {
+                // ... so a target that is not UTF-8 also goes as bytes, as restic 0.17+ writes it
+                g.writeFieldName("linktarget_raw");
+                g.writeBinary(FileNames.encode(n.linkTarget()));
+            }
+        }
+        if (!n.extendedAttributes().isEmpty()) {
+            g.writeArrayFieldStart("extended_attributes");
+            for (ExtendedAttribute a : n.extendedAttributes()) {
+                g.writeStartObject();
+                g.writeFieldName("name");
+                Json.writeGoString(g, a.name());
+                g.writeFieldName("value");
+                g.writeBinary(a.rawValue());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
         if (n.device() != 0) {
             g.writeNumberField("device", n.device());
@@ -150,14 +183,21 @@ public record Tree(List<Node> nodes) {
             g.writeStringField("subtree", n.subtree().get().toString());
         }
         if (!n.error().isEmpty()) {
-            g.writeStringField("error", n.error());
+            g.writeFieldName("error");
+            Json.writeGoString(g, n.error());
+        }
+        for (Map.Entry<String, String> f : n.unknownFields().entrySet()) {
+            g.writeFieldName(f.getKey());
+            g.writeRawValue(f.getValue());
         }
         g.writeEndObject();
     }
 
     /**
-     * Parses a tree blob. Unknown fields (extended attributes, newer restic additions) are ignored. Parsing streams
-     * tokens straight into node builders: an unchanged backup parses every tree of its parent snapshot.
+     * Parses a tree blob. Node names are read as restic reads them ({@code strconv.Unquote}); a name that does not
+     * unquote (written raw by backup4j before 0.1.0) is taken as it is. Fields this version does not know are kept
+     * as {@link Node#unknownFields()}. Parsing streams tokens straight into node builders: an unchanged backup parses
+     * every tree of its parent snapshot.
      *
      * @throws CorruptDataException if it is not a tree
      */
@@ -214,6 +254,9 @@ public record Tree(List<Node> nodes) {
         String group = "";
         String linkTarget = "";
         String error = "";
+        byte[] linkTargetRaw = null;
+        List<ExtendedAttribute> xattrs = List.of();
+        Map<String, String> unknown = null;
         String mtime = "";
         String atime = "";
         String ctime = "";
@@ -238,6 +281,8 @@ public record Tree(List<Node> nodes) {
                 case "links" -> links = number(p, t, field, what);
                 case "size" -> size = number(p, t, field, what);
                 case "linktarget" -> linkTarget = text(p, t, field, what);
+                case "linktarget_raw" -> linkTargetRaw = bytes(p, t, field, what);
+                case "extended_attributes" -> xattrs = extendedAttributes(p, t, what);
                 case "device" -> device = number(p, t, field, what);
                 case "error" -> error = text(p, t, field, what);
                 case "subtree" -> {
@@ -256,7 +301,12 @@ public record Tree(List<Node> nodes) {
                         throw new CorruptDataException(what + ": invalid tree: 'content' is not a list");
                     }
                 }
-                default -> p.skipChildren();
+                default -> {
+                    if (unknown == null) {
+                        unknown = new LinkedHashMap<>();
+                    }
+                    unknown.put(field, rawJson(p));
+                }
             }
         }
         Json.expect(p, JsonToken.END_OBJECT, what);
@@ -264,7 +314,7 @@ public record Tree(List<Node> nodes) {
             throw new CorruptDataException(what + ": missing or non-text field '" + (name == null ? "name" : "type")
                     + "'");
         }
-        Node.Builder b = Node.builder(name, NodeType.fromJson(type)).mode(mode);
+        Node.Builder b = Node.builder(unquoteName(name), NodeType.fromJson(type)).mode(mode);
         if (!mtime.isEmpty()) {
             b.mtime(Json.parseTime(mtime, what));
         }
@@ -274,12 +324,76 @@ public record Tree(List<Node> nodes) {
         if (!ctime.isEmpty()) {
             b.ctime(Json.parseTime(ctime, what));
         }
-        b.owner(uid, gid).ownerNames(user, group).inode(inode, deviceId, links).size(size).linkTarget(linkTarget)
-                .device(device).content(content).error(error);
+        b.owner(uid, gid).ownerNames(user, group).inode(inode, deviceId, links).size(size)
+                .linkTarget(linkTargetRaw != null ? FileNames.decode(linkTargetRaw) : linkTarget)
+                .device(device).content(content).error(error).extendedAttributes(xattrs);
+        if (unknown != null) {
+            b.unknownFields(unknown);
+        }
         if (subtree != null) {
             b.subtree(subtree);
         }
         return b.build();
+    }
+
+    private static String unquoteName(String quoted) {
+        try {
+            return GoQuote.unquote(quoted);
+        } catch (IllegalArgumentException e) {
+            return quoted;
+        }
+    }
+
+    /** The JSON text of the value the parser stands on (its children included). */
+    private static String rawJson(JsonParser p) throws IOException {
+        return new String(Json.write(g -> g.copyCurrentStructure(p)), StandardCharsets.UTF_8);
+    }
+
+    /** A base64 field ([]byte in Go); null reads as empty. */
+    private static byte[] bytes(JsonParser p, JsonToken t, String field, String what) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return new byte[0];
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw new CorruptDataException(what + ": invalid tree: field '" + field + "' is not base64 text");
+        }
+        try {
+            return p.getBinaryValue();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CorruptDataException(what + ": invalid tree: field '" + field + "' is not base64", e);
+        }
+    }
+
+    private static List<ExtendedAttribute> extendedAttributes(JsonParser p, JsonToken t, String what)
+            throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw new CorruptDataException(what + ": invalid tree: 'extended_attributes' is not a list");
+        }
+        List<ExtendedAttribute> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String name = null;
+            byte[] value = new byte[0];
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (f.equals("name")) {
+                    name = text(p, v, "extended_attributes.name", what);
+                } else if (f.equals("value")) {
+                    value = bytes(p, v, "extended_attributes.value", what);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (name == null || name.isEmpty()) {
+                throw new CorruptDataException(what + ": invalid tree: an extended attribute has no name");
+            }
+            out.add(ExtendedAttribute.of(name, value));
+        }
+        Json.expect(p, JsonToken.END_ARRAY, what);
+        return out;
     }
 
     /** A text field; null reads as "" (Go writes empty strings, but a null is harmless). */
