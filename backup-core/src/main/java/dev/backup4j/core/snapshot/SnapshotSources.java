@@ -275,8 +275,9 @@ public final class SnapshotSources {
                                 out.add(failed(name, e));
                                 continue;
                             }
-                            if (cm.type() == NodeType.DIR && skipDirectory(c, cm)) {
-                                continue;
+                            if (cm.type() == NodeType.DIR && skipDirectory(c, cm)
+                                    || cm.type() == NodeType.SOCKET) {
+                                continue; // restic leaves sockets out of a backup too
                             }
                             out.add(entry(c, cp, cm));
                         }

@@ -68,6 +68,34 @@ public final class Restic {
         return run(Map.of(), args);
     }
 
+    /** Runs {@code restic -r REPO args...} and returns its standard output as bytes; fails unless it exits 0. */
+    public byte[] runBytes(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary(), "-r", repo.toString(), "--no-cache"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("RESTIC_PASSWORD", password);
+        Path out = Files.createTempFile("restic-out", ".bin");
+        Path err = Files.createTempFile("restic-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile());
+            pb.redirectError(err.toFile());
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                fail("restic " + String.join(" ", args) + " did not finish in 5 minutes");
+            }
+            if (p.exitValue() != 0) {
+                fail("restic " + String.join(" ", args) + " exited " + p.exitValue() + ":\n"
+                        + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return Files.readAllBytes(out);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** Runs restic with extra environment variables (e.g. TZ). */
     public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
