@@ -257,7 +257,7 @@ final class DirectoryTarget implements RestoreTarget {
     public FileSink openFile(String path, Node node) throws IOException {
         checkParents(path);
         Path dest = resolve(path);
-        Path tmp = FileNames.resolve(dest.getParent(), "." + Names.name(path) + Names.TEMP_SUFFIX);
+        Path tmp = FileNames.resolve(dest.getParent(), Names.tempName(Names.name(path)));
         int perms = node.permissions();
         boolean modeSet = modeAtCreation(perms);
         java.nio.file.attribute.FileAttribute<?>[] attrs = modeSet

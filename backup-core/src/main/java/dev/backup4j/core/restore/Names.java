@@ -13,6 +13,20 @@ final class Names {
         return dev.backup4j.core.snapshot.Node.isSafeName(name);
     }
 
+    /**
+     * The temporary name of a file being restored: {@code .NAME.backup4j-restore}, or, where that would be longer
+     * than a name may be (255 bytes), a dot, 16 hex digits of the name's SHA-256 and the suffix. The same name always
+     * gets the same temporary name, so a later run finds what an interrupted one left.
+     */
+    static String tempName(String name) {
+        byte[] bytes = dev.backup4j.core.snapshot.FileNames.encode(name);
+        if (bytes.length + 1 + TEMP_SUFFIX.length() <= 255) {
+            return "." + name + TEMP_SUFFIX;
+        }
+        java.security.MessageDigest md = dev.backup4j.core.common.Id.sha256();
+        return "." + java.util.HexFormat.of().formatHex(md.digest(bytes), 0, 8) + TEMP_SUFFIX;
+    }
+
     static String child(String dir, String name) {
         return dir.equals("/") ? "/" + name : dir + "/" + name;
     }

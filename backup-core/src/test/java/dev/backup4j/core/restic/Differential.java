@@ -83,7 +83,10 @@ final class Differential {
     /** restic's backup of {@code src} into a new repository at {@code repoDir}. */
     static void backUpWithRestic(Path src, Path repoDir) throws Exception {
         Restic restic = Restic.on(repoDir, PASSWORD);
-        restic.run("init", "--repository-version", "2").ok();
+        // the repository made by us (a second restic run saved), the backup by restic
+        try (Repository repo = opener(repoDir).init()) {
+            repo.config();
+        }
         restic.run("backup", "--host", "diff-host", src.toString()).ok();
     }
 
@@ -112,8 +115,8 @@ final class Differential {
     static void weReadRestics(Path src, Path repoDir, Path target) throws Exception {
         try (Repository repo = opener(repoDir).open()) {
             RestoreResult r = repo.restore("latest").target(target).run();
-            assertTrue(r.complete(), "our restore of restic's snapshot: " + r.errors());
-            assertTrue(r.warnings().isEmpty(), "our restore of restic's snapshot: " + r.warnings());
+            assertTrue(r.complete(), "our restore of restic's snapshot: " + printable(r.errors()));
+            assertTrue(r.warnings().isEmpty(), "our restore of restic's snapshot: " + printable(r.warnings()));
         }
         assertSameFacts(lossyLinkTargets(FsFacts.exact().withoutSockets().symlinkTimesToMicros().of(src)),
                 FsFacts.exact().withoutSockets().symlinkTimesToMicros().of(under(target, src)),
@@ -235,6 +238,11 @@ final class Differential {
                 list(c, p, out);
             }
         }
+    }
+
+    private static String printable(List<RestoreResult.RestoreError> errors) {
+        return errors.stream().map(e -> FileNames.printable(e.path()) + ": " + FileNames.printable(e.message()))
+                .toList().toString();
     }
 
     /** Fails with only the entries that differ. */

@@ -140,6 +140,12 @@ public final class TreeMaker {
         Files.setAttribute(path(rel), "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
     }
 
+    /** Sets the numeric owner and group (root only), of a symlink itself. */
+    public void owner(String rel, int uid, int gid) throws IOException {
+        Files.setAttribute(path(rel), "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path(rel), "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Sets modification and access times (a symlink's own, to the microsecond, which is what the JDK can). */
     public void times(String rel, Instant mtime, Instant atime) throws IOException {
         Files.getFileAttributeView(path(rel), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
