@@ -70,9 +70,10 @@ final class Metadata {
             throw new IOException("cannot create " + n.type() + " entries below a target whose path is not UTF-8");
         }
         String mode = Integer.toOctalString(n.permissions());
+        // created private; then owner, then the full mode (mkfifo -m takes no setuid bits, chown clears them)
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "set -e; "
-                + (n.type() == NodeType.FIFO ? "mkfifo -m \"$2\" -- \"$1\"" : "mknod -m \"$2\" -- \"$1\" \"$6\" \"$7\" \"$8\"")
-                + "; if [ -n \"$5\" ]; then chown -h -- \"$5\" \"$1\"; chmod -- \"$2\" \"$1\"; fi"
+                + (n.type() == NodeType.FIFO ? "mkfifo -m 600 -- \"$1\"" : "mknod -m 600 -- \"$1\" \"$6\" \"$7\" \"$8\"")
+                + "; if [ -n \"$5\" ]; then chown -h -- \"$5\" \"$1\"; fi; chmod -- \"$2\" \"$1\""
                 + "; touch -h -a -d \"@$3\" -- \"$1\"; touch -h -m -d \"@$4\" -- \"$1\"",
                 "sh", tmp, mode, seconds(n.atime().toInstant()), seconds(n.mtime().toInstant()),
                 chown ? n.uid() + ":" + n.gid() : ""));

@@ -32,7 +32,17 @@ public final class FileNames {
     /** {@code new sun.nio.fs.UnixPath(UnixFileSystem, byte[])}, when the application opened that package to us. */
     private static final MethodHandle RAW_PATH = rawPathConstructor();
 
+    /** Off in tests of the fallback (file URIs and path elements only). */
+    private static volatile boolean useRawPaths = true;
+
     private FileNames() {
+    }
+
+    /** Turns the raw-path constructor off or on (tests of the fallback); returns the previous setting. */
+    static boolean rawPaths(boolean on) {
+        boolean was = useRawPaths;
+        useRawPaths = on;
+        return was;
     }
 
     private static boolean isUtf8(String charset) {
@@ -321,7 +331,7 @@ public final class FileNames {
         if (fs != FileSystems.getDefault()) {
             throw new IllegalArgumentException("cannot name '" + printable(decode(bytes)) + "' exactly on " + fs);
         }
-        if (RAW_PATH != null) {
+        if (RAW_PATH != null && useRawPaths) {
             try {
                 return (Path) RAW_PATH.invokeExact(fs, bytes);
             } catch (RuntimeException | Error e) {
@@ -360,7 +370,7 @@ public final class FileNames {
         if (plainToJdk(target) && plainSlashes) {
             return fs.getPath(target);
         }
-        if (fs == FileSystems.getDefault() && RAW_PATH != null) {
+        if (fs == FileSystems.getDefault() && RAW_PATH != null && useRawPaths) {
             try {
                 return (Path) RAW_PATH.invokeExact(fs, encode(target));
             } catch (RuntimeException | Error e) {

@@ -39,7 +39,7 @@ import org.quicktheories.core.Gen;
  * {@link #REGRESSIONS} and run first.
  */
 class ResticDifferentialPropertyTest {
-    static final int DEFAULT_EXAMPLES = 16;
+    static final int DEFAULT_EXAMPLES = 24;
 
     /** Name atoms: the adversarial alphabet. "LONG" pads the name to 255 bytes. */
     static final String[] ATOMS = {"a", "B", "0", " ", ".", "-", "\n", "\t", "\\", "\"", "'", "\u007f", "\u0001",

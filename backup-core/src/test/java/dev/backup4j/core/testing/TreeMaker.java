@@ -102,21 +102,22 @@ public final class TreeMaker {
 
     /** A FIFO with this mode and these times. */
     public Path fifo(String rel, int mode, Instant mtime, Instant atime) throws IOException {
-        return special(rel, "mkfifo -m " + Integer.toOctalString(mode) + " -- \"$1\"", mtime, atime);
+        return special(rel, "mkfifo -m 600 -- \"$1\"; chmod " + Integer.toOctalString(mode) + " -- \"$1\"", mtime,
+                atime);
     }
 
     /** A character device (root only) with this mode and these times. */
     public Path charDevice(String rel, int major, int minor, int mode, Instant mtime, Instant atime)
             throws IOException {
-        return special(rel, "mknod -m " + Integer.toOctalString(mode) + " -- \"$1\" c " + major + " " + minor, mtime,
-                atime);
+        return special(rel, "mknod -m 600 -- \"$1\" c " + major + " " + minor + "; chmod " + Integer.toOctalString(mode)
+                + " -- \"$1\"", mtime, atime);
     }
 
     /** A block device (root only) with this mode and these times. */
     public Path blockDevice(String rel, int major, int minor, int mode, Instant mtime, Instant atime)
             throws IOException {
-        return special(rel, "mknod -m " + Integer.toOctalString(mode) + " -- \"$1\" b " + major + " " + minor, mtime,
-                atime);
+        return special(rel, "mknod -m 600 -- \"$1\" b " + major + " " + minor + "; chmod " + Integer.toOctalString(mode)
+                + " -- \"$1\"", mtime, atime);
     }
 
     private Path special(String rel, String make, Instant mtime, Instant atime) throws IOException {
