@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.testing.FsFacts;
+import dev.backup4j.core.testing.ResticDifferential;
 import dev.backup4j.core.testing.Restic;
 import dev.backup4j.core.testing.TreeMaker;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import org.quicktheories.core.Gen;
  * The differential property: for random trees of every entry type under adversarial names, modes, times and
  * attributes, (1) restic checks ({@code --read-data}), lists (as bytes) and restores our backup to the source's facts,
  * (2) we restore restic's backup to the source's facts, and (3) both tools record the same nodes, field by field
- * (see {@link Differential} for the differences that are by design).
+ * (see {@link ResticDifferential} for the differences that are by design).
  *
  * <p>A tree is a list of operations, each a few small integers (kind, parent, name atoms, mode, time, size), so that
  * QuickTheories shrinks a failing tree to fewer and simpler operations. {@value #DEFAULT_EXAMPLES} trees run in the
@@ -176,19 +177,19 @@ class ResticDifferentialPropertyTest {
             Set<String> edges = build(tree, new TreeMaker(src));
             edges.forEach(e -> reached.merge(e, 1, Integer::sum));
             Map<String, String> facts = FsFacts.exact().withoutSockets().of(src);
-            Differential.backUpWithUs(src, base.resolve("ours"));
+            ResticDifferential.backUpWithUs(src, base.resolve("ours"));
             // the two directions on the two cores: most of an example is restic starting up
             java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(
                     () -> {
                         try {
-                            Differential.backUpWithRestic(src, base.resolve("restics"));
-                            Differential.weReadRestics(src, base.resolve("restics"), base.resolve("our-restore"));
+                            ResticDifferential.backUpWithRestic(src, base.resolve("restics"));
+                            ResticDifferential.weReadRestics(src, base.resolve("restics"), base.resolve("our-restore"));
                         } catch (Exception e) {
                             throw new java.util.concurrent.CompletionException(e);
                         }
                     });
             try {
-                Differential.resticReadsOurs(src, base.resolve("ours"), base.resolve("restic-restore"), facts);
+                ResticDifferential.resticReadsOurs(src, base.resolve("ours"), base.resolve("restic-restore"), facts);
             } finally {
                 try {
                     other.join();
@@ -199,7 +200,7 @@ class ResticDifferentialPropertyTest {
                     throw e;
                 }
             }
-            Differential.sameNodes(base.resolve("restics"), base.resolve("ours"));
+            ResticDifferential.sameNodes(base.resolve("restics"), base.resolve("ours"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -1,106 +1,45 @@
 package dev.backup4j.core.restic;
 
 import dev.backup4j.core.testing.FsFacts;
+import dev.backup4j.core.testing.ResticDifferential;
 import dev.backup4j.core.testing.Restic;
-import dev.backup4j.core.testing.TreeMaker;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.backup4j.core.testing.SampleTrees;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One hand-made tree with every kind of entry and the names that broke restic fidelity, through both tools in both
- * directions (see {@link Differential}). {@link ResticDifferentialPropertyTest} does the same for random trees.
+ * directions (see {@link ResticDifferential}). {@link ResticDifferentialPropertyTest} does the same for random trees.
  */
 class ResticFidelityTest {
     @TempDir
     Path tmp;
 
-    /** The tree the issue names: the names restic quotes, raw bytes, and every entry type and attribute. */
-    static Path adversarialTree(Path root) throws IOException {
-        TreeMaker m = new TreeMaker(root);
-        Instant t = Instant.parse("2024-02-29T23:59:58.123456789Z");
-        String[] names = {"back\\slash", "quo\"te", "tab\tx", "new\nline", "a\\nb", "back\\\\slash", "del\u007f",
-            "bell\u0007", "esc\u001b[0m", "inv\udcffalid", "lat1-\udce9t\udce9", "cesu\udced\udca0\udc80",
-            "truncated\udce2\udc82", "caf\u00e9", "cafe\u0301", "rtl\u200fmark", "rlo\u202etxt", "emoji\ud83d\ude00",
-            "nbsp\u00a0x", "bom\ufeff", "ls\u2028ps", "html<&>", "fffd\ufffd", "'single'", "%d$x*?[", "-dash",
-            " space ", "n".repeat(255), "\u00e9".repeat(127)};
-        m.dir("names");
-        byte[] content = "some content\n".getBytes(StandardCharsets.UTF_8);
-        for (String n : names) {
-            m.file("names/" + n, content);
-        }
-        m.dir("names/sub\\dir\n\udcfe");
-        m.file("names/sub\\dir\n\udcfe/inside", content);
-        m.symlink("names/link\\to", "back\\slash");
-        m.symlink("names/raw-target", "inv\udcffalid");
-        m.symlink("names/abs-target", "/etc/h\u00e9sts");
-        m.symlink("names/dangling", "../nowhere/\"q\"");
-
-        m.dir("types");
-        m.file("types/empty", new byte[0]);
-        byte[] big = new byte[3 * 1024 * 1024 + 17];
-        new Random(14).nextBytes(big);
-        m.file("types/multi-chunk", big);
-        m.sparseFile("types/sparse", 8L * 1024 * 1024, 4L * 1024 * 1024, content);
-        m.file("types/setuid", content);
-        m.mode("types/setuid", 04755);
-        m.file("types/setgid", content);
-        m.mode("types/setgid", 02750);
-        m.dir("types/sticky");
-        m.mode("types/sticky", 01777);
-        m.file("types/linked-1", content);
-        m.hardLink("types/linked-2", "types/linked-1");
-        m.hardLink("names/linked\nelsewhere", "types/linked-1");
-        m.file("types/xattrs", content);
-        m.xattr("types/xattrs", "mime_type", "text/plain".getBytes(StandardCharsets.UTF_8));
-        m.xattr("types/xattrs", "bin", new byte[] {0, 1, (byte) 0xff});
-        m.xattr("types/xattrs", "empty", new byte[0]);
-        m.xattr("types/sticky", "dir.attr", "on a directory".getBytes(StandardCharsets.UTF_8));
-        m.fifo("types/fifo\\pipe", 0640, t, t);
-        m.socket("types/socket");
-        if (TreeMaker.isRoot()) {
-            m.charDevice("types/null-like", 1, 3, 0666, t, t);
-            m.blockDevice("types/block", 7, 200, 0600, t, t);
-        }
-        m.file("types/before-1970", content);
-        m.times("types/before-1970", Instant.parse("1901-12-13T20:45:51.999999999Z"),
-                Instant.parse("1969-12-31T23:59:59.5Z"));
-        m.file("types/after-2038", content);
-        m.times("types/after-2038", Instant.parse("2038-01-19T03:14:08.000000001Z"),
-                Instant.parse("2200-06-01T00:00:00.25Z"));
-        m.times("types/linked-1", t, t);
-        m.times("names/link\\to", Instant.parse("2001-02-03T04:05:06.789012Z"), t);
-        return root;
-    }
-
     @Test
     void resticChecksListsAndRestoresOurBackupOfTheAdversarialTree() throws Exception {
         Restic.requireRestic();
-        Path src = adversarialTree(tmp.resolve("src"));
+        Path src = SampleTrees.adversarial(tmp.resolve("src"));
         Map<String, String> facts = FsFacts.exact().withoutSockets().of(src);
-        Differential.backUpWithUs(src, tmp.resolve("ours"));
-        Differential.resticReadsOurs(src, tmp.resolve("ours"), tmp.resolve("restic-restore"), facts);
+        ResticDifferential.backUpWithUs(src, tmp.resolve("ours"));
+        ResticDifferential.resticReadsOurs(src, tmp.resolve("ours"), tmp.resolve("restic-restore"), facts);
     }
 
     @Test
     void weRestoreResticsBackupOfTheAdversarialTree() throws Exception {
         Restic.requireRestic();
-        Path src = adversarialTree(tmp.resolve("src"));
-        Differential.backUpWithRestic(src, tmp.resolve("restics"));
-        Differential.weReadRestics(src, tmp.resolve("restics"), tmp.resolve("our-restore"));
+        Path src = SampleTrees.adversarial(tmp.resolve("src"));
+        ResticDifferential.backUpWithRestic(src, tmp.resolve("restics"));
+        ResticDifferential.weReadRestics(src, tmp.resolve("restics"), tmp.resolve("our-restore"));
     }
 
     @Test
     void bothToolsRecordTheSameNodesForTheAdversarialTree() throws Exception {
         Restic.requireRestic();
-        Path src = adversarialTree(tmp.resolve("src"));
-        Differential.backUpWithRestic(src, tmp.resolve("restics"));
-        Differential.backUpWithUs(src, tmp.resolve("ours"));
-        Differential.sameNodes(tmp.resolve("restics"), tmp.resolve("ours"));
+        Path src = SampleTrees.adversarial(tmp.resolve("src"));
+        ResticDifferential.backUpWithRestic(src, tmp.resolve("restics"));
+        ResticDifferential.backUpWithUs(src, tmp.resolve("ours"));
+        ResticDifferential.sameNodes(tmp.resolve("restics"), tmp.resolve("ours"));
     }
 }

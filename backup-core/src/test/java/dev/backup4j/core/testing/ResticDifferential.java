@@ -1,4 +1,4 @@
-package dev.backup4j.core.restic;
+package dev.backup4j.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +20,6 @@ import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.snapshot.Tree;
-import dev.backup4j.core.testing.FsFacts;
-import dev.backup4j.core.testing.Restic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,25 +53,30 @@ import java.util.Map;
  *       such a target, that is what is expected.</li>
  * </ul>
  */
-final class Differential {
-    static final String PASSWORD = "differential";
+public final class ResticDifferential {
+    public static final String PASSWORD = "differential";
     private static final long MIN_CHUNK = 512 * 1024;
 
-    private Differential() {
+    private ResticDifferential() {
     }
 
-    static Repository.Opener opener(Backend backend) {
+    public static Repository.Opener opener(Backend backend) {
         return Repository.at(backend).password(PASSWORD).kdf(KdfParams.insecureFastForTests())
                 .packSize(4 * 1024 * 1024).hostname("diff-host");
     }
 
-    static Repository.Opener opener(Path repo) {
+    public static Repository.Opener opener(Path repo) {
         return opener(Backends.local(repo));
     }
 
     /** Our backup of {@code src} into a new repository at {@code repoDir}. */
-    static Snapshot backUpWithUs(Path src, Path repoDir) throws IOException {
-        try (Repository repo = opener(repoDir).init()) {
+    public static Snapshot backUpWithUs(Path src, Path repoDir) throws IOException {
+        return backUpWithUs(src, opener(repoDir));
+    }
+
+    /** Our backup of {@code src} into a new repository. */
+    public static Snapshot backUpWithUs(Path src, Repository.Opener opener) throws IOException {
+        try (Repository repo = opener.init()) {
             BackupResult r = repo.backup().path(src).run();
             assertTrue(r.errors().isEmpty(), "our backup reported errors: " + r.errors());
             return r.snapshot();
@@ -81,39 +84,61 @@ final class Differential {
     }
 
     /** restic's backup of {@code src} into a new repository at {@code repoDir}. */
-    static void backUpWithRestic(Path src, Path repoDir) throws Exception {
-        Restic restic = Restic.on(repoDir, PASSWORD);
+    public static void backUpWithRestic(Path src, Path repoDir) throws Exception {
+        backUpWithRestic(src, opener(repoDir), Restic.on(repoDir, PASSWORD));
+    }
+
+    /** restic's backup of {@code src} into a new repository made with {@code opener}, run by {@code restic}. */
+    public static void backUpWithRestic(Path src, Repository.Opener opener, Restic restic, String... global)
+            throws Exception {
         // the repository made by us (a second restic run saved), the backup by restic
-        try (Repository repo = opener(repoDir).init()) {
+        try (Repository repo = opener.init()) {
             repo.config();
         }
-        restic.run("backup", "--host", "diff-host", src.toString()).ok();
+        restic.run(concat(global, "backup", "--host", "diff-host", src.toString())).ok();
+    }
+
+    private static String[] concat(String[] global, String... args) {
+        String[] all = java.util.Arrays.copyOf(global, global.length + args.length);
+        System.arraycopy(args, 0, all, global.length, args.length);
+        return all;
     }
 
     /**
      * restic checks our repository with {@code --read-data}, lists every name of the snapshot exactly (its plain
      * {@code ls} prints the raw bytes of each path), and restores a tree with the source's facts.
      */
-    static void resticReadsOurs(Path src, Path repoDir, Path target, Map<String, String> facts) throws Exception {
-        Restic restic = Restic.on(repoDir, PASSWORD);
-        Restic.Result check = restic.run("check", "--read-data");
+    public static void resticReadsOurs(Path src, Path repoDir, Path target, Map<String, String> facts)
+            throws Exception {
+        resticReadsOurs(src, Restic.on(repoDir, PASSWORD), target, facts);
+    }
+
+    /** As above, with restic run as given (e.g. with {@code -o sftp.command=...} in {@code global}). */
+    public static void resticReadsOurs(Path src, Restic restic, Path target, Map<String, String> facts,
+            String... global) throws Exception {
+        Restic.Result check = restic.run(concat(global, "check", "--read-data"));
         assertEquals(0, check.exitCode(), "restic check --read-data of our repository:\n" + check.stdout()
                 + check.stderr());
-        byte[] listed = restic.runBytes("--quiet", "ls", "latest");
+        byte[] listed = restic.runBytes(concat(global, "--quiet", "ls", "latest"));
         byte[] expected = expectedListing(src);
         if (!java.util.Arrays.equals(expected, listed)) {
             assertSameText(FileNames.printable(FileNames.decode(expected)),
                     FileNames.printable(FileNames.decode(listed)), "restic ls of our snapshot, as bytes");
         }
-        Restic.Result restore = restic.run("restore", "latest", "--target", target.toString());
+        Restic.Result restore = restic.run(concat(global, "restore", "latest", "--target", target.toString()));
         assertEquals(0, restore.exitCode(), "restic restore of our snapshot:\n" + restore.stdout() + restore.stderr());
         assertSameFacts(lossyLinkTargets(facts), FsFacts.exact().withoutSockets().of(under(target, src)),
                 "restic's restore of our snapshot");
     }
 
     /** We restore restic's snapshot of the source to a tree with the source's facts. */
-    static void weReadRestics(Path src, Path repoDir, Path target) throws Exception {
-        try (Repository repo = opener(repoDir).open()) {
+    public static void weReadRestics(Path src, Path repoDir, Path target) throws Exception {
+        weReadRestics(src, opener(repoDir), target);
+    }
+
+    /** As above, the repository opened with {@code opener}. */
+    public static void weReadRestics(Path src, Repository.Opener opener, Path target) throws Exception {
+        try (Repository repo = opener.open()) {
             RestoreResult r = repo.restore("latest").target(target).run();
             assertTrue(r.complete(), "our restore of restic's snapshot: " + printable(r.errors()));
             assertTrue(r.warnings().isEmpty(), "our restore of restic's snapshot: " + printable(r.warnings()));
@@ -127,7 +152,7 @@ final class Differential {
      * Every tree blob restic wrote parses and writes back to the same bytes; and the two tools' trees of one source
      * hold the same nodes, field by field, except for the differences listed on this class.
      */
-    static void sameNodes(Path resticRepo, Path ourRepo) throws Exception {
+    public static void sameNodes(Path resticRepo, Path ourRepo) throws Exception {
         try (Repository theirs = opener(resticRepo).open(); Repository ours = opener(ourRepo).open()) {
             for (Index.Location l : theirs.index().locations()) {
                 if (l.blob().type() == BlobType.TREE) {
@@ -150,7 +175,7 @@ final class Differential {
      * The facts as restic 0.14 keeps them: a symlink target's bytes that are not UTF-8 each become U+FFFD. In
      * {@link FsFacts} a target is printed in Go's quoted form, where such a byte is {@code \xNN}.
      */
-    static Map<String, String> lossyLinkTargets(Map<String, String> facts) {
+    public static Map<String, String> lossyLinkTargets(Map<String, String> facts) {
         Map<String, String> out = new java.util.TreeMap<>();
         facts.forEach((k, v) -> out.put(k, v.startsWith("symlink ") ? v.replaceAll("\\\\x[89a-f][0-9a-f]", "\uFFFD")
                 : v));
@@ -200,7 +225,7 @@ final class Differential {
     }
 
     /** What restic's plain {@code ls} prints for a snapshot of {@code src}: each path and a newline, as bytes. */
-    static byte[] expectedListing(Path src) throws IOException {
+    public static byte[] expectedListing(Path src) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String abs = "";
         for (int i = 0; i < src.getNameCount(); i++) {
@@ -246,7 +271,7 @@ final class Differential {
     }
 
     /** Fails with only the entries that differ. */
-    static void assertSameFacts(Map<String, String> want, Map<String, String> got, String what) {
+    public static void assertSameFacts(Map<String, String> want, Map<String, String> got, String what) {
         if (want.equals(got)) {
             return;
         }
@@ -265,7 +290,7 @@ final class Differential {
     }
 
     /** Fails showing where two texts first differ. */
-    static void assertSameText(String want, String got, String what) {
+    public static void assertSameText(String want, String got, String what) {
         if (want.equals(got)) {
             return;
         }
@@ -280,12 +305,12 @@ final class Differential {
     }
 
     /** Where a restore to {@code target} puts {@code src}. */
-    static Path under(Path target, Path src) {
+    public static Path under(Path target, Path src) {
         return target.resolve(src.toString().substring(1));
     }
 
     /** The JSON lines restic prints (e.g. {@code ls --json}). */
-    static List<JsonNode> jsonLines(String out) throws IOException {
+    public static List<JsonNode> jsonLines(String out) throws IOException {
         List<JsonNode> l = new ArrayList<>();
         ObjectMapper m = new ObjectMapper();
         for (String line : out.split("\n")) {
