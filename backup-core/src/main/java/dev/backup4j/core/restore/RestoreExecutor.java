@@ -288,11 +288,7 @@ public final class RestoreExecutor {
                     link(a, failedDirs);
                 }
             }
-            try {
-                target.finishEntries().forEach(this::warning);
-            } catch (IOException e) {
-                warning("/", "metadata not applied: " + e.getMessage());
-            }
+
             List<RestoreAction> reversed = new ArrayList<>(plan.actions());
             java.util.Collections.reverse(reversed);
             for (RestoreAction a : reversed) {
@@ -306,6 +302,12 @@ public final class RestoreExecutor {
                         error(a.path(), "cannot set metadata: " + e.getMessage());
                     }
                 }
+            }
+            // last, as restic restores extended attributes after the rest of an entry's metadata
+            try {
+                target.finishEntries().forEach(this::warning);
+            } catch (IOException e) {
+                warning("/", "metadata not applied: " + e.getMessage());
             }
             List<RestoreReport.Error> errs = new ArrayList<>(errors);
             errs.sort(java.util.Comparator.comparing(RestoreReport.Error::path));

@@ -64,8 +64,8 @@ public interface RestoreTarget extends Closeable {
     void finishDirectory(String path, Node node) throws IOException;
 
     /**
-     * Called once after every entry but the directories' metadata is written: applies what the target deferred
-     * to do in one batch (extended attributes it sets through a helper program).
+     * Called once at the end, after every entry and the directories' metadata: applies what the target deferred to
+     * do in one batch (extended attributes it sets through a helper program).
      *
      * @return the entries whose metadata could not all be applied, by path, with what was not applied and why
      */

@@ -12,6 +12,7 @@ import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.testing.TreeDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,27 @@ class RestoreSafetyTest {
         }
         assertEquals(before, TreeDigest.of(tmp.resolve("outside")), "nothing written, inside or outside the target");
         assertFalse(Files.exists(tmp.resolve("evil")));
+    }
+
+    /** Names that are safe as stored (Go's quoted form) but not once unquoted, as restic reads them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\\x2e\\x2e", "\\u002e", "a\\x2fb", "\\x2f", "nul\\x00", "\\056\\056", "\\U0000002e\\x2e"})
+    void quotedNamesThatDecodeToUnsafeOnesAreRefused(String quoted) throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        try (Repository repo = Fixtures.opener(tmp.resolve("repo")).init()) {
+            String json = "{\"nodes\":[{\"name\":\"" + quoted.replace("\\", "\\\\") + "\",\"type\":\"file\","
+                    + "\"mode\":420,\"mtime\":\"2024-01-01T00:00:00Z\",\"atime\":\"2024-01-01T00:00:00Z\","
+                    + "\"ctime\":\"2024-01-01T00:00:00Z\",\"uid\":0,\"gid\":0,\"content\":[]}]}\n";
+            byte[] b = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            dev.backup4j.core.common.Id tree = repo.saveBlob(dev.backup4j.core.pack.BlobType.TREE, b, 0, b.length);
+            repo.flush();
+            repo.saveSnapshot(new Snapshot(java.util.Optional.empty(), Fixtures.T0, tree, java.util.Optional.empty(),
+                    List.of("/"), "test-host", "tester", 0, 0, List.of(), List.of(), java.util.Optional.empty()));
+            assertThrows(UnsafeEntryException.class, () -> repo.restore("latest").target(target).run(), quoted);
+        }
+        try (var s = Files.list(target)) {
+            assertEquals(0, s.count(), "nothing written");
+        }
     }
 
     @Test
