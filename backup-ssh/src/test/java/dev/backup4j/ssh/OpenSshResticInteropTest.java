@@ -8,6 +8,9 @@ import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.crypto.KdfParams;
+import dev.backup4j.core.testing.FsFacts;
+import dev.backup4j.core.testing.ResticDifferential;
 import dev.backup4j.core.testing.Restic;
 import dev.backup4j.core.testing.SampleTrees;
 import dev.backup4j.core.testing.TreeDigest;
@@ -88,5 +91,34 @@ class OpenSshResticInteropTest {
             r.restore("latest").target(target).run();
             assertEquals(TreeDigest.contentHashes(src), restored(target, src));
         }
+    }
+
+    // The adversarial tree (names restic quotes, raw bytes, every entry type, xattrs, hard links) in both
+    // directions over SFTP, with backup-core's differential comparisons.
+
+    private static Repository.Opener fidelityOpener(Path repo) throws Exception {
+        return Repository.at(SftpBackends.open(sshd.clientConfig().build(), repo.toString()))
+                .password(ResticDifferential.PASSWORD).kdf(KdfParams.insecureFastForTests()).hostname("diff-host");
+    }
+
+        private static String[] global() {
+        return new String[] {"-o", "sftp.command=" + sshd.resticSftpCommand()};
+    }
+
+    @Test
+    void resticReadsOurSftpBackupOfTheAdversarialTree() throws Exception {
+        Path src = SampleTrees.adversarial(dir.resolve("src-ours"));
+        Map<String, String> facts = FsFacts.exact().withoutSockets().of(src);
+        Path repo = dir.resolve("repo-ours");
+        ResticDifferential.backUpWithUs(src, fidelityOpener(repo));
+        ResticDifferential.resticReadsOurs(src, Restic.on(Path.of(sshd.resticLocation(repo)), ResticDifferential.PASSWORD), dir.resolve("restic-restore"), facts, global());
+    }
+
+    @Test
+    void weRestoreResticsSftpBackupOfTheAdversarialTree() throws Exception {
+        Path src = SampleTrees.adversarial(dir.resolve("src-restics"));
+        Path repo = dir.resolve("repo-restics");
+        ResticDifferential.backUpWithRestic(src, fidelityOpener(repo), Restic.on(Path.of(sshd.resticLocation(repo)), ResticDifferential.PASSWORD), global());
+        ResticDifferential.weReadRestics(src, fidelityOpener(repo), dir.resolve("our-restore"));
     }
 }

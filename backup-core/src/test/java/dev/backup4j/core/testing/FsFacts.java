@@ -2,7 +2,6 @@ package dev.backup4j.core.testing;
 
 import dev.backup4j.core.snapshot.FileNames;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -109,7 +107,7 @@ public final class FsFacts {
                 f.append(" mtime=").append(mtime);
             }
             switch (type) {
-                case "file" -> f.append(" size=").append(a.get("size")).append(" sha256=").append(sha256(c));
+                case "file" -> f.append(" size=").append(a.get("size")).append(" sha256=").append(TreeDigest.sha256(c));
                 case "symlink" -> f.append(" target=").append(FileNames.printable(FileNames.readLink(c)));
                 case "chardev", "dev" -> f.append(" rdev=").append(a.get("rdev"));
                 default -> {
@@ -143,18 +141,5 @@ public final class FsFacts {
             m.put(n, HexFormat.of().formatHex(b.array(), 0, b.position()));
         }
         return m.toString();
-    }
-
-    private static String sha256(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -70,10 +70,35 @@ public final class Restic {
 
     /** Runs {@code restic -r REPO args...} and returns its standard output as bytes; fails unless it exits 0. */
     public byte[] runBytes(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(binary(), "-r", repo.toString(), "--no-cache"));
+        Raw r = runRaw(Map.of(), args);
+        if (r.exitCode() != 0) {
+            fail("restic " + String.join(" ", args) + " exited " + r.exitCode() + ":\n"
+                    + new String(r.stderr(), StandardCharsets.UTF_8));
+        }
+        return r.stdout();
+    }
+
+    private record Raw(int exitCode, byte[] stdout, byte[] stderr) {
+    }
+
+    /** Runs restic with extra environment variables (e.g. TZ). */
+    public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Raw r = runRaw(env, args);
+        return new Result(r.exitCode(), new String(r.stdout(), StandardCharsets.UTF_8),
+                new String(r.stderr(), StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code restic -r REPO --no-cache args...} with the password in the environment; 5 minutes at most. */
+    private Raw runRaw(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.add("-r");
+        cmd.add(repo.toString());
+        cmd.add("--no-cache");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("RESTIC_PASSWORD", password);
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("restic-out", ".bin");
         Path err = Files.createTempFile("restic-err", ".txt");
         try {
@@ -85,41 +110,7 @@ public final class Restic {
                 p.destroyForcibly();
                 fail("restic " + String.join(" ", args) + " did not finish in 5 minutes");
             }
-            if (p.exitValue() != 0) {
-                fail("restic " + String.join(" ", args) + " exited " + p.exitValue() + ":\n"
-                        + Files.readString(err, StandardCharsets.UTF_8));
-            }
-            return Files.readAllBytes(out);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    /** Runs restic with extra environment variables (e.g. TZ). */
-    public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary());
-        cmd.add("-r");
-        cmd.add(repo.toString());
-        cmd.add("--no-cache");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("RESTIC_PASSWORD", password);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("restic-out", ".txt");
-        Path err = Files.createTempFile("restic-err", ".txt");
-        try {
-            pb.redirectOutput(out.toFile());
-            pb.redirectError(err.toFile());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                fail("restic " + String.join(" ", args) + " did not finish in 5 minutes");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+            return new Raw(p.exitValue(), Files.readAllBytes(out), Files.readAllBytes(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
