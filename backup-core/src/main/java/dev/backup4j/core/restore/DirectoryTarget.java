@@ -49,6 +49,7 @@ final class DirectoryTarget implements RestoreTarget {
     DirectoryTarget(Path dir, boolean owners) throws IOException {
         this.root = dir.toAbsolutePath().normalize();
         this.owners = owners;
+        RestoreTargets.requireDirectoryOrNothing(root);
         Files.createDirectories(root);
         realDirs.add("/");
     }

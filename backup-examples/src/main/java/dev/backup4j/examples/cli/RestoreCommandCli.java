@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.Json;
+import dev.backup4j.core.common.NoSuchSnapshotException;
 import dev.backup4j.core.maintenance.Locks;
 import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.restore.OverwritePolicy;
@@ -18,7 +19,6 @@ import dev.backup4j.core.restore.RestoreTarget;
 import dev.backup4j.core.restore.RestoreTargets;
 import dev.backup4j.core.restore.SnapshotSelector;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -120,14 +120,12 @@ final class RestoreCommandCli implements Callable<Integer> {
             RestorePlanner planner = planner(repo);
             RestorePlan plan;
             PrintWriter out = spec.commandLine().getOut();
+            // planned against the target as it is, creating nothing: an unknown snapshot or path leaves no
+            // directory behind, and a dry run writes nothing
+            try (RestoreTarget view = RestoreTargets.directoryView(target)) {
+                plan = plan(planner, view);
+            }
             if (dryRun) {
-                if (Files.isDirectory(target)) {
-                    try (RestoreTarget t = RestoreTargets.directory(target)) {
-                plan = planner.plan(t);
-                    }
-                } else {
-                    plan = planner.plan(RestoreTargets.tar(java.io.OutputStream.nullOutputStream()));
-                }
                 if (g.json) {
                     JsonOut.print(spec, planJson(plan, throughput));
                 } else {
@@ -138,7 +136,6 @@ final class RestoreCommandCli implements Callable<Integer> {
             RestoreReport r;
             try (RestoreTarget t = owners ? RestoreTargets.directoryWithOwners(target)
                     : RestoreTargets.directory(target)) {
-                plan = planner.plan(t);
                 if (lock != null) {
                     lock.confirm(); // the lock's second check, after planning instead of a pause before it
                 }
@@ -178,6 +175,19 @@ final class RestoreCommandCli implements Callable<Integer> {
             }
         }
         return BackupCli.OK;
+    }
+
+    /** Plans; an id that matches no snapshot is reported in restic's words. */
+    private RestorePlan plan(RestorePlanner planner, RestoreTarget view) throws java.io.IOException {
+        try {
+            return planner.plan(view);
+        } catch (NoSuchSnapshotException e) {
+            String id = snapshot == null ? "latest" : snapshot.split(":", 2)[0];
+            if (time != null || id.isEmpty() || id.equals("latest")) {
+                throw e;
+            }
+            throw new CliException("invalid id \"" + id + "\": " + e.getMessage());
+        }
     }
 
     private RestorePlanner planner(Repository repo) {
