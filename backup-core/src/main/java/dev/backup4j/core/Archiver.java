@@ -125,7 +125,7 @@ final class Archiver implements AutoCloseable {
         } else if (e instanceof java.nio.file.NoSuchFileException) {
             msg = "no such file (vanished during the backup?)";
         }
-        LOG.warn("cannot back up {}: {}", path, msg);
+        LOG.debug("cannot back up {}: {}", path, msg); // reported in the result and to the listener
         errors.add(new BackupResult.BackupError(path, msg));
         listener.onError(path, msg);
     }

@@ -78,6 +78,8 @@ public final class BackupCommand {
     private BackupListener listener = BackupListener.NONE;
     private long readLimit;
     private final Set<String> set = new java.util.HashSet<>();
+    /** Local paths that did not exist when the backup started: left out, and reported as errors. */
+    private final List<BackupResult.BackupError> missingPaths = new ArrayList<>();
     private boolean ran;
 
     BackupCommand(Repository repo) {
@@ -201,8 +203,13 @@ public final class BackupCommand {
     /**
      * Reads the sources, stores new data, and saves the snapshot after its data and index are durable.
      *
+     * <p>As restic: a local path that does not exist is left out of the snapshot (and of its paths) and reported as
+     * an error ({@code "does not exist"}), so the snapshot is saved but marked incomplete; if no path exists and there
+     * is no other source, nothing is saved.
+     *
      * @throws IllegalStateException if there is no source, or if called twice
-     * @throws dev.backup4j.core.snapshot.SourceFailedException if a source failed as a whole (no snapshot is saved)
+     * @throws dev.backup4j.core.snapshot.SourceFailedException if a source failed as a whole, or none of the local
+     *     paths exists and there is no other source (no snapshot is saved)
      * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds an exclusive lock
      * @throws IOException if the repository cannot be written (unreadable source entries are reported instead)
      */
@@ -211,11 +218,38 @@ public final class BackupCommand {
             throw new IllegalStateException("a BackupCommand runs once; start another with repo.backup()");
         }
         ran = true;
+        leaveOutMissingPaths();
         // A shared lock, as restic takes for backup: prune and forget (exclusive) wait, other backups do not.
         // The lock's second check (after a 200 ms pause) overlaps the walk; it must pass before the snapshot is saved.
-        try (dev.backup4j.core.maintenance.RepositoryLock lock =
-                dev.backup4j.core.maintenance.Locks.on(repo).acquireUnconfirmed(false)) {
+        dev.backup4j.core.maintenance.Locks locks = dev.backup4j.core.maintenance.Locks.on(repo);
+        try (dev.backup4j.core.maintenance.RepositoryLock lock = locks.acquireUnconfirmed(false)) {
+            // before this backup stages anything: staging files of backups killed mid-run, if none can be running
+            locks.removeAbandonedStagingFiles(lock);
             return runLocked(lock);
+        }
+    }
+
+    /**
+     * Moves the paths that do not exist (restic's lstat test: only "no such file" counts, so a path that cannot be
+     * examined is still backed up and its error reported there) from {@link #paths} to {@link #missingPaths}.
+     */
+    private void leaveOutMissingPaths() throws IOException {
+        for (java.util.Iterator<Path> it = paths.iterator(); it.hasNext(); ) {
+            Path p = it.next();
+            try {
+                Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException e) {
+                String abs = p.toAbsolutePath().normalize().toString().replace(java.io.File.separatorChar, '/');
+                LOG.debug("{} does not exist, skipping", abs);
+                missingPaths.add(new BackupResult.BackupError(abs, "does not exist"));
+                listener.onError(abs, "does not exist");
+                it.remove();
+            } catch (IOException e) {
+                // reported by the walk, as for any unreadable entry
+            }
+        }
+        if (!missingPaths.isEmpty() && paths.isEmpty() && sources.isEmpty()) {
+            throw new dev.backup4j.core.snapshot.SourceFailedException("all target directories/files do not exist");
         }
     }
 
@@ -289,7 +323,8 @@ public final class BackupCommand {
             }
             lock.confirm();
             repo.flush();
-            List<BackupResult.BackupError> errs = new ArrayList<>(a.errors);
+            List<BackupResult.BackupError> errs = new ArrayList<>(missingPaths);
+            errs.addAll(a.errors);
             Snapshot snap = new Snapshot(Optional.empty(), snapTime, rootTree,
                     parentSnap.map(Snapshot::requireId), snapshotPaths, hostname, repo.username(), 0, 0,
                     List.copyOf(tags), mergedExcludes(lo), Optional.empty(), errs.size());
@@ -328,7 +363,7 @@ public final class BackupCommand {
 
     private BackupStatus status(Archiver a, Scan scan, Instant start) {
         return new BackupStatus(a.filesDone.get(), a.bytesProcessed.get(), scan.files.get(), scan.bytes.get(),
-                scan.done.get(), List.copyOf(a.current), a.errors.size(),
+                scan.done.get(), List.copyOf(a.current), missingPaths.size() + a.errors.size(),
                 Duration.between(start, repo.clock().instant()));
     }
 

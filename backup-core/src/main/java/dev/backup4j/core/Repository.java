@@ -250,10 +250,13 @@ public final class Repository implements Closeable {
         /**
          * Creates a new format-2 repository with one key for the password.
          *
+         * @throws IllegalArgumentException if the password is empty (restic refuses to create or open such a
+         *     repository); nothing is written then
          * @throws RepositoryExistsException if the location already holds a config file
          */
         public Repository init() throws IOException {
             defaults();
+            requireNonEmpty(password);
             if (backend.exists(Handle.CONFIG)) {
                 throw new RepositoryExistsException("a repository already exists at " + backend.location());
             }
@@ -322,6 +325,16 @@ public final class Repository implements Closeable {
                 repo.loadIndex();
             }
             return repo;
+        }
+    }
+
+    /** The message restic 0.14 gives for an empty password. */
+    static final String EMPTY_PASSWORD = "an empty password is not a password";
+
+    /** restic never takes an empty password, so a key for one could only be opened by this library. */
+    private static void requireNonEmpty(char[] password) {
+        if (password.length == 0) {
+            throw new IllegalArgumentException(EMPTY_PASSWORD);
         }
     }
 
@@ -954,7 +967,8 @@ public final class Repository implements Closeable {
         String s = selector.toLowerCase(java.util.Locale.ROOT);
         List<Snapshot> matches = all.stream().filter(x -> x.requireId().toString().startsWith(s)).toList();
         if (matches.isEmpty() || s.isEmpty()) {
-            throw new NoSuchSnapshotException("no snapshot matches '" + selector + "'");
+            // restic's words (NoIDByPrefixError)
+            throw new NoSuchSnapshotException("no matching ID found for prefix \"" + selector + "\"");
         }
         if (matches.size() > 1) {
             throw new NoSuchSnapshotException("'" + selector + "' matches " + matches.size()
@@ -978,8 +992,13 @@ public final class Repository implements Closeable {
         return out;
     }
 
-    /** Adds a key file for another password; returns its id. */
+    /**
+     * Adds a key file for another password; returns its id.
+     *
+     * @throws IllegalArgumentException if the password is empty (restic could not open the key)
+     */
     public Id addKey(char[] password) throws IOException {
+        requireNonEmpty(Objects.requireNonNull(password, "password"));
         return writeKey(backend, key, password, options.kdf, OffsetDateTime.now(clock), options.username,
                 options.hostname);
     }
@@ -1000,7 +1019,11 @@ public final class Repository implements Closeable {
         backend.delete(h);
     }
 
-    /** Writes a key file for the new password, then removes the one in use; returns the new key's id. */
+    /**
+     * Writes a key file for the new password, then removes the one in use; returns the new key's id.
+     *
+     * @throws IllegalArgumentException if the new password is empty (nothing is changed then)
+     */
     public Id changePassword(char[] newPassword) throws IOException {
         Id id = addKey(newPassword);
         backend.delete(Handle.of(FileType.KEY, keyId));

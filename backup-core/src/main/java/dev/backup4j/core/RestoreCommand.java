@@ -138,16 +138,11 @@ public final class RestoreCommand {
      * Computes what {@link #run()} would do, writing nothing (the target directory is not even created).
      *
      * @throws IllegalStateException if no target was set
+     * @throws IOException if the target exists and is not a directory
      */
     public RestorePlan plan() throws IOException {
         requireTarget();
-        if (!java.nio.file.Files.isDirectory(target)) {
-            // nothing exists yet: plan against an empty stream target so that no directory is created
-            try (RestoreTarget t = new EmptyTarget(target.toString())) {
-                return planner().plan(t);
-            }
-        }
-        try (RestoreTarget t = RestoreTargets.directory(target)) {
+        try (RestoreTarget t = RestoreTargets.directoryView(target)) {
             return planner().plan(t);
         }
     }
@@ -159,9 +154,12 @@ public final class RestoreCommand {
     }
 
     /**
-     * Restores the snapshot.
+     * Restores the snapshot. The target directory is created only once the plan is made, so an unknown snapshot
+     * or path leaves nothing behind.
      *
      * @throws IllegalStateException if no target was set or run twice
+     * @throws dev.backup4j.core.common.NoSuchSnapshotException if no snapshot matches (nothing is created)
+     * @throws IOException if the target exists and is not a directory (nothing is written)
      * @throws CorruptDataException if a tree is damaged or holds a name that could escape the target
      */
     public RestoreResult run() throws IOException {
@@ -171,8 +169,11 @@ public final class RestoreCommand {
         }
         ran = true;
         RestoreReport r;
+        RestorePlan plan;
+        try (RestoreTarget view = RestoreTargets.directoryView(target)) {
+            plan = planner().plan(view);
+        }
         try (RestoreTarget t = directoryTarget()) {
-            RestorePlan plan = planner().plan(t);
             RestoreExecutor ex = RestoreExecutor.of(repo);
             if (listener != null) {
                 ex.listener(listener);
@@ -180,52 +181,5 @@ public final class RestoreCommand {
             r = ex.execute(plan, t);
         }
         return RestoreResult.of(r);
-    }
-
-    /** A target that holds nothing, for planning into a directory that does not exist yet. */
-    private record EmptyTarget(String name) implements RestoreTarget {
-        @Override
-        public java.util.Optional<Existing> inspect(String path) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public List<String> list(String path) {
-            return List.of();
-        }
-
-        @Override
-        public java.io.InputStream read(String path) throws IOException {
-            throw new IOException("empty target");
-        }
-
-        @Override
-        public void create(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
-            throw new IOException("planning only");
-        }
-
-        @Override
-        public FileSink openFile(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
-            throw new IOException("planning only");
-        }
-
-        @Override
-        public void delete(String path) throws IOException {
-            throw new IOException("planning only");
-        }
-
-        @Override
-        public void finishDirectory(String path, dev.backup4j.core.snapshot.Node node) throws IOException {
-            throw new IOException("planning only");
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
     }
 }

@@ -342,4 +342,47 @@ class BackupEngineTest {
         assertEquals(TreeDigest.of(src), TreeDigest.of(restoreRoot(tmp.resolve("out"), src)));
         assertThrows(IllegalArgumentException.class, () -> Backends.limitUpload(Backends.inMemory(), 0));
     }
+
+    @Test
+    void aMissingPathAmongSeveralIsLeftOutAndReportedAndTheSnapshotIsSavedIncompleteAsRestic() throws Exception {
+        Path src = tmp.resolve("src");
+        write(src.resolve("a.txt"), "alpha\n");
+        Path missing = tmp.resolve("gone");
+        Path repoDir = tmp.resolve("repo");
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Repository repo = init()) {
+            BackupResult r = repo.backup().path(src).path(missing).listener(new BackupListener() {
+                @Override
+                public void onStatus(dev.backup4j.core.BackupStatus status) {
+                }
+
+                @Override
+                public void onError(String path, String message) {
+                    seen.add(path + ": " + message);
+                }
+            }).run();
+            String gone = missing.toAbsolutePath().toString();
+            assertEquals(List.of(new BackupResult.BackupError(gone, "does not exist")), r.errors());
+            assertEquals(List.of(gone + ": does not exist"), seen);
+            assertTrue(r.incomplete());
+            assertTrue(r.snapshot().incomplete(), "marked incomplete, as for an unreadable file");
+            assertEquals(List.of(src.toAbsolutePath().toString()), r.snapshot().paths(), "restic leaves it out too");
+            assertEquals(1, r.filesNew());
+        }
+        Restic restic = Restic.on(repoDir, "pw");
+        restic.run("check", "--read-data").ok();
+        assertTrue(restic.run("snapshots", "--json").ok().stdout().contains("\"paths\":[\"" + src.toAbsolutePath()
+                + "\"]"));
+    }
+
+    @Test
+    void whenNoPathExistsNothingIsSavedAsRestic() throws Exception {
+        try (Repository repo = init()) {
+            SourceFailedException e = assertThrows(SourceFailedException.class,
+                    () -> repo.backup().path(tmp.resolve("gone")).path(tmp.resolve("also-gone")).run());
+            assertEquals("all target directories/files do not exist", e.getMessage());
+            assertEquals(List.of(), repo.snapshots());
+            assertEquals(List.of(), repo.backend().list(FileType.LOCK), "no lock was taken or left");
+        }
+    }
 }

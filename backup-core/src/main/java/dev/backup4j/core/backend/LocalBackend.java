@@ -22,6 +22,8 @@ final class LocalBackend implements StagingBackend, Backends.LayoutAware {
     /** Largest single read or write system call (see {@link #read}). */
     private static final int IO_SLICE = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Staging files are {@code data/00/staging-tmp-RANDOM}; see {@link #newStagingFile()}. */
+    private static final String STAGING_PREFIX = "staging-tmp-";
     private final Path root;
 
     LocalBackend(Path root) {
@@ -229,9 +231,24 @@ final class LocalBackend implements StagingBackend, Backends.LayoutAware {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
         }
-        Path p = dir.resolve("staging-tmp-" + random());
+        Path p = dir.resolve(STAGING_PREFIX + random());
         Files.createFile(p);
         return p;
+    }
+
+    @Override
+    public List<Path> stagingFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        Path dir = root.resolve("data").resolve("00");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, STAGING_PREFIX + "*")) {
+            for (Path f : files) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     @Override

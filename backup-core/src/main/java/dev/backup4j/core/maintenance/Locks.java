@@ -5,6 +5,7 @@ import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backend.StagingBackend;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.Json;
@@ -252,6 +253,77 @@ public final class Locks {
                     // gone meanwhile
                 }
             }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes the staging files that backups killed mid-run left behind, when no backup can still be writing them
+     * (see {@link StagingBackend}; neither this library nor restic lists them, and {@code restic check} ignores
+     * them). For a caller that holds an exclusive lock, or none; the rule is at
+     * {@link #removeAbandonedStagingFiles(RepositoryLock)}.
+     *
+     * @return the staging files removed (none if the backend keeps no staging files)
+     */
+    public List<Path> removeAbandonedStagingFiles() throws IOException {
+        return removeAbandonedStagingFiles(Optional.empty());
+    }
+
+    /**
+     * As {@link #removeAbandonedStagingFiles()}, for the holder of the shared lock {@code own}, which is not counted
+     * as a backup that may be writing: call it before this process writes any staging file under {@code own}, as a
+     * backup does first thing.
+     *
+     * <p>Why it is safe: a backup writes its shared lock before its first staging file and holds it until its last
+     * one is gone. The staging files are listed first, the locks after; if no other shared lock is then held
+     * (exclusive ones are prune, forget and key removal, which write none) except stale ones (their process gone
+     * from this host, or not refreshed for 30 minutes: what restic calls stale), every staging file listed belongs to
+     * a backup that has ended or died. Anything less certain (another live shared lock, or a lock file that vanished
+     * or could not be read while the locks were listed, as a refresh can make it) leaves every staging file in
+     * place for a later backup or prune.
+     *
+     * @return the staging files removed
+     */
+    public List<Path> removeAbandonedStagingFiles(RepositoryLock own) throws IOException {
+        return removeAbandonedStagingFiles(Optional.of(own.id()));
+    }
+
+    private List<Path> removeAbandonedStagingFiles(Optional<Id> own) throws IOException {
+        if (!(repo.backend() instanceof StagingBackend staging)) {
+            return List.of();
+        }
+        List<Path> files = staging.stagingFiles(); // before the locks: each was made under a lock written already
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        OffsetDateTime now = OffsetDateTime.now(repo.clock());
+        for (FileInfo f : repo.backend().list(FileType.LOCK)) {
+            if (!Id.isValid(f.name()) || own.isPresent() && own.get().toString().equals(f.name())) {
+                continue;
+            }
+            Id id = Id.parse(f.name());
+            LockInfo other;
+            try {
+                other = parse(id, repo.loadJson(Handle.of(FileType.LOCK, id)), now);
+            } catch (NoSuchFileException | CorruptDataException e) {
+                // refreshed meanwhile (its successor may not have been listed), or unreadable: cannot tell
+                LOG.debug("keeping {} staging files: lock {} could not be read", files.size(), id.shortString());
+                return List.of();
+            }
+            if (!other.exclusive() && !other.stale()) {
+                LOG.debug("keeping {} staging files: {} may be writing them", files.size(),
+                        other.describe(now));
+                return List.of();
+            }
+        }
+        List<Path> removed = new ArrayList<>();
+        for (Path p : files) {
+            if (Files.deleteIfExists(p)) {
+                removed.add(p);
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("removed {} staging files left by interrupted backups", removed.size());
         }
         return removed;
     }

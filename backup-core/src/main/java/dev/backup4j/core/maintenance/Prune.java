@@ -276,12 +276,16 @@ public final class Prune {
         return used;
     }
 
-    /** Plans and, unless this is a dry run, carries out the plan. */
+    /**
+     * Plans and, unless this is a dry run, carries out the plan. Also removes the staging files that backups killed
+     * mid-run left behind, when no backup can be running ({@link Locks#removeAbandonedStagingFiles()}).
+     */
     public PruneResult run() throws IOException {
         PrunePlan plan = plan();
         if (dryRun) {
             return new PruneResult(plan, true, 0, 0, 0, 0, 0);
         }
+        Locks.on(repo).removeAbandonedStagingFiles();
         return execute(plan);
     }
 

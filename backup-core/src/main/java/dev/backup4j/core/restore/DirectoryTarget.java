@@ -67,6 +67,7 @@ final class DirectoryTarget implements RestoreTarget {
         this.owners = owners;
         this.sparse = sparse;
         this.metadata = new Metadata(root);
+        RestoreTargets.requireDirectoryOrNothing(root);
         Files.createDirectories(root);
         realDirs.add("/");
     }

@@ -197,7 +197,7 @@ public final class RestoreExecutor {
         }
 
         void error(String path, String message) {
-            LOG.debug("cannot restore {}: {}", path, message);
+            LOG.debug("cannot restore {}: {}", path, message); // reported in the report and to the listener
             failed.add(path);
             errors.add(new RestoreReport.Error(path, message));
             listener.failed(path, message);

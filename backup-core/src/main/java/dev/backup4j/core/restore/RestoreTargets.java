@@ -2,6 +2,8 @@ package dev.backup4j.core.restore;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,9 +23,40 @@ public final class RestoreTargets {
      * A directory (created if missing, with its parents), restored as restic restores by default: owners where the
      * process may set them (always as root), files written dense. Files are written to a temporary name beside their
      * final one and renamed into place when complete; symlinks found in the directory are replaced, never followed.
+     *
+     * @throws IOException if {@code dir} exists and is not a directory, or cannot be created
      */
     public static RestoreTarget directory(Path dir) throws IOException {
         return directoryTarget(dir).open();
+    }
+
+    /**
+     * The directory {@code dir} as it is now, for planning a restore into it: what it holds, or nothing if it does
+     * not exist yet. Creates nothing; writes fail. Plan against it, then execute the plan with {@link #directory}:
+     * a restore that fails while planning (an unknown snapshot, a path not in it) then leaves no empty directory
+     * behind.
+     *
+     * <pre>{@code
+     * RestorePlan plan;
+     * try (RestoreTarget view = RestoreTargets.directoryView(dir)) {
+     *     plan = RestorePlanner.of(repo, SnapshotSelector.latest()).plan(view);
+     * }
+     * try (RestoreTarget t = RestoreTargets.directory(dir)) {
+     *     RestoreExecutor.of(repo).execute(plan, t);
+     * }
+     * }</pre>
+     *
+     * @throws IOException if {@code dir} exists and is not a directory
+     */
+    public static RestoreTarget directoryView(Path dir) throws IOException {
+        return new DirectoryView(Objects.requireNonNull(dir, "dir"));
+    }
+
+    /** Fails with a message in words if {@code dir} exists and is not a directory (a symlink to one is fine). */
+    static void requireDirectoryOrNothing(Path dir) throws IOException {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+            throw new IOException("target " + dir + " exists and is not a directory");
+        }
     }
 
     /**

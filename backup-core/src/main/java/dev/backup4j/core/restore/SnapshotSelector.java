@@ -132,7 +132,8 @@ public final class SnapshotSelector {
                     .filter(s -> s.requireId().toString().startsWith(id)).filter(this::accepts)
                     .toList();
             if (m.isEmpty()) {
-                throw new NoSuchSnapshotException("no snapshot matches '" + id + "'" + filtersText());
+                // restic's words (NoIDByPrefixError)
+                throw new NoSuchSnapshotException("no matching ID found for prefix \"" + id + "\"" + filtersText());
             }
             if (m.size() > 1) {
                 throw new NoSuchSnapshotException("'" + id + "' matches " + m.size() + " snapshots; give more digits");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
+import dev.backup4j.core.common.NoSuchSnapshotException;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.testing.TreeDigest;
@@ -94,5 +95,44 @@ class RestoreSafetyTest {
         assertEquals("inner", Files.readString(target.resolve("d/inner.txt")));
         assertFalse(Files.isSymbolicLink(target.resolve("top.txt")));
         assertEquals("top", Files.readString(target.resolve("top.txt")));
+    }
+
+    @Test
+    void anUnknownSnapshotCreatesNoTargetAndAFileAsTargetIsNamedInWords() throws Exception {
+        Path target = tmp.resolve("not/yet/there");
+        Path file = Files.writeString(tmp.resolve("a-file"), "keep me");
+        try (Repository repo = Fixtures.opener(tmp.resolve("repo")).init()) {
+            Fixtures.snapshot(repo, Fixtures.T0, Fixtures.file(repo, "top.txt", "top"));
+            NoSuchSnapshotException unknown = assertThrows(NoSuchSnapshotException.class,
+                    () -> repo.restore("abcdef12").target(target).run());
+            assertEquals("no matching ID found for prefix \"abcdef12\"", unknown.getMessage());
+            assertFalse(Files.exists(tmp.resolve("not")), "nothing was created before the snapshot was found");
+
+            for (boolean planOnly : new boolean[] {false, true}) {
+                java.io.IOException e = assertThrows(java.io.IOException.class, () -> {
+                    if (planOnly) {
+                        repo.restore("latest").target(file).plan();
+                    } else {
+                        repo.restore("latest").target(file).run();
+                    }
+                });
+                assertEquals("target " + file + " exists and is not a directory", e.getMessage());
+            }
+            assertThrows(java.io.IOException.class, () -> RestoreTargets.directory(file));
+            assertEquals("keep me", Files.readString(file));
+
+            // planned against a view that creates nothing; the directory appears when the plan is carried out
+            RestorePlan plan;
+            try (RestoreTarget view = RestoreTargets.directoryView(target)) {
+                plan = RestorePlanner.of(repo, SnapshotSelector.latest()).plan(view);
+                assertThrows(java.io.IOException.class, () -> view.create("/d", Fixtures.dir(repo, "d")));
+            }
+            assertEquals(target.toString(), plan.target());
+            assertFalse(Files.exists(tmp.resolve("not")));
+            try (RestoreTarget t = RestoreTargets.directory(target)) {
+                assertTrue(RestoreExecutor.of(repo).execute(plan, t).complete());
+            }
+            assertEquals("top", Files.readString(target.resolve("top.txt")));
+        }
     }
 }

@@ -90,10 +90,23 @@ final class BackupCommandCli implements Callable<Integer> {
             description = "Files and directories to back up (with --stdin-from-command: the command and its arguments).")
     List<String> args = new ArrayList<>();
 
+    /** restic's test: only "no such file" means missing; a path that cannot be examined is backed up (and fails). */
+    private static boolean exists(Path p) {
+        try {
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         GlobalOptions g = cli.global;
         List<Path> paths = new ArrayList<>();
+        java.util.Set<String> skipped = new java.util.HashSet<>();
         if (stdinFromCommand) {
             if (args.isEmpty()) {
                 throw new CliException("--stdin-from-command needs a command after '--'");
@@ -105,12 +118,20 @@ final class BackupCommandCli implements Callable<Integer> {
             if (args.isEmpty()) {
                 throw new CliException("nothing to back up: give at least one PATH");
             }
+            // as restic: a path that does not exist is named here and left out; the library reports it as an
+            // error too, so the snapshot is marked incomplete and the exit code is 3
+            int missing = 0;
             for (String a : args) {
                 Path p = Path.of(a);
-                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new CliException("no such file or directory: " + p);
+                if (!exists(p)) {
+                    spec.commandLine().getErr().println(a + " does not exist, skipping");
+                    skipped.add(p.toAbsolutePath().normalize().toString());
+                    missing++;
                 }
                 paths.add(p);
+            }
+            if (missing == paths.size()) {
+                throw new CliException("all target directories/files do not exist");
             }
         }
         if (limitUpload != null && limitUpload <= 0 || limitRead != null && limitRead <= 0) {
@@ -146,6 +167,9 @@ final class BackupCommandCli implements Callable<Integer> {
                 b.parent(repo.snapshot(parent).requireId());
             }
             if (workers != null) {
+                if (workers < 1 || workers > 64) {
+                    throw new CliException("--read-concurrency must be 1 to 64, got " + workers);
+                }
                 b.workers(workers);
             }
             if (limitRead != null) {
@@ -155,7 +179,7 @@ final class BackupCommandCli implements Callable<Integer> {
                 b.listener(new JsonProgress(spec.commandLine().getOut()));
                 listenerPrintsErrors = true;
             } else if (!quiet && System.console() != null) {
-                b.listener(new TerminalProgress(spec.commandLine().getErr()));
+                b.listener(new TerminalProgress(spec.commandLine().getErr(), skipped));
                 listenerPrintsErrors = true;
             }
             for (String t : tags) {
@@ -179,7 +203,9 @@ final class BackupCommandCli implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             if (!listenerPrintsErrors) {
                 for (BackupResult.BackupError e : r.errors()) {
-                    spec.commandLine().getErr().println("error: " + e.path() + ": " + e.message());
+                    if (!skipped.contains(e.path())) {
+                        spec.commandLine().getErr().println(Errors.backupError(e.path(), e.message()));
+                    }
                 }
             }
             if (g.json) {

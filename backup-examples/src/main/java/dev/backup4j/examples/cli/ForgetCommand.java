@@ -39,19 +39,44 @@ final class ForgetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--keep-last", paramLabel = "N") String keepLast;
-    @Option(names = "--keep-hourly", paramLabel = "N") String keepHourly;
-    @Option(names = "--keep-daily", paramLabel = "N") String keepDaily;
-    @Option(names = "--keep-weekly", paramLabel = "N") String keepWeekly;
-    @Option(names = "--keep-monthly", paramLabel = "N") String keepMonthly;
-    @Option(names = "--keep-yearly", paramLabel = "N") String keepYearly;
-    @Option(names = "--keep-within", paramLabel = "DURATION") String keepWithin;
-    @Option(names = "--keep-within-hourly", paramLabel = "DURATION") String keepWithinHourly;
-    @Option(names = "--keep-within-daily", paramLabel = "DURATION") String keepWithinDaily;
-    @Option(names = "--keep-within-weekly", paramLabel = "DURATION") String keepWithinWeekly;
-    @Option(names = "--keep-within-monthly", paramLabel = "DURATION") String keepWithinMonthly;
-    @Option(names = "--keep-within-yearly", paramLabel = "DURATION") String keepWithinYearly;
-    @Option(names = "--keep-tag", paramLabel = "TAGLIST") List<String> keepTags = new ArrayList<>();
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
+    String keepLast;
+    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest snapshot of each of the last N"
+            + " hours that have one.")
+    String keepHourly;
+    @Option(names = "--keep-daily", paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N days that have one.")
+    String keepDaily;
+    @Option(names = "--keep-weekly", paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N weeks that have one.")
+    String keepWeekly;
+    @Option(names = "--keep-monthly", paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N months that have one.")
+    String keepMonthly;
+    @Option(names = "--keep-yearly", paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N years that have one.")
+    String keepYearly;
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every snapshot less than DURATION"
+            + " (e.g. 1y5m7d2h) older than the newest one.")
+    String keepWithin;
+    @Option(names = "--keep-within-hourly", paramLabel = "DURATION",
+            description = "Keep one snapshot per hour within DURATION of the newest.")
+    String keepWithinHourly;
+    @Option(names = "--keep-within-daily", paramLabel = "DURATION",
+            description = "Keep one snapshot per day within DURATION of the newest.")
+    String keepWithinDaily;
+    @Option(names = "--keep-within-weekly", paramLabel = "DURATION",
+            description = "Keep one snapshot per week within DURATION of the newest.")
+    String keepWithinWeekly;
+    @Option(names = "--keep-within-monthly", paramLabel = "DURATION",
+            description = "Keep one snapshot per month within DURATION of the newest.")
+    String keepWithinMonthly;
+    @Option(names = "--keep-within-yearly", paramLabel = "DURATION",
+            description = "Keep one snapshot per year within DURATION of the newest.")
+    String keepWithinYearly;
+    @Option(names = "--keep-tag", paramLabel = "TAGLIST",
+            description = "Keep snapshots that have all these tags (comma-separated; repeatable).")
+    List<String> keepTags = new ArrayList<>();
 
     @Option(names = {"-g", "--group-by"}, paramLabel = "GROUP",
             description = "Group snapshots by host, paths and/or tags (default: host,paths).")
@@ -77,7 +102,7 @@ final class ForgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ZoneId z = zone != null ? ZoneId.of(zone) : ZoneId.systemDefault();
+        ZoneId z = zone != null ? zone(zone) : ZoneId.systemDefault();
         ResticForgetOptions.Builder ob = ResticForgetOptions.builder();
         String[][] flags = {{"--keep-last", keepLast}, {"--keep-hourly", keepHourly}, {"--keep-daily", keepDaily},
             {"--keep-weekly", keepWeekly}, {"--keep-monthly", keepMonthly}, {"--keep-yearly", keepYearly},
@@ -167,6 +192,16 @@ final class ForgetCommand implements Callable<Integer> {
             ((ArrayNode) g.get("remove")).add(JsonOut.snapshot(s));
         }
         return out;
+    }
+
+    /** A --zone value as a time zone, or a one-line error naming the flag (not the JDK's exception). */
+    static ZoneId zone(String value) {
+        try {
+            return ZoneId.of(value);
+        } catch (java.time.DateTimeException e) {
+            throw new CliException("--zone: unknown time zone '" + value + "' (use a name like Europe/Brussels, UTC"
+                    + " or an offset like +02:00)");
+        }
     }
 
     private static String groupOf(ForgetResult r, Snapshot s) {

@@ -60,7 +60,11 @@ final class GlobalOptions {
                 throw e.getCause();
             }
         }
-        return Backends.local(Path.of(r));
+        Path dir = Path.of(r);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException("repository " + dir + " exists and is not a directory");
+        }
+        return Backends.local(dir);
     }
 
     char[] password(BackupCli cli) throws IOException {

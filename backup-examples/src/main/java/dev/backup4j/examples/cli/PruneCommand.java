@@ -24,7 +24,7 @@ final class PruneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--max-unused", paramLabel = "LIMIT", defaultValue = "5%",
-            description = "Tolerate LIMIT of unused data (x%, a size like 200M, or 'unlimited'; default 5%%).")
+            description = "Tolerate LIMIT of unused data (x%%, a size like 200M, or 'unlimited'; default 5%%).")
     String maxUnused;
 
     @Option(names = {"-n", "--dry-run"}, description = "Only show what would be done.")

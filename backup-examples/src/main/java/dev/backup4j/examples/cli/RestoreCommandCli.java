@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.Json;
+import dev.backup4j.core.common.NoSuchSnapshotException;
 import dev.backup4j.core.maintenance.Locks;
 import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.restore.OverwritePolicy;
@@ -16,9 +17,9 @@ import dev.backup4j.core.restore.RestoreProblem;
 import dev.backup4j.core.restore.RestoreReport;
 import dev.backup4j.core.restore.RestoreTarget;
 import dev.backup4j.core.restore.RestoreTargets;
+import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.restore.SnapshotSelector;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -106,8 +107,16 @@ final class RestoreCommandCli implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Packs read in parallel.")
     Integer threads;
 
-    @Option(names = "--restore-owner", description = "Restore numeric owner and group (needs root).")
+    @Option(names = "--restore-owner", hidden = true, description = "Kept for scripts: owners are restored by "
+            + "default, as restic does.")
     boolean owners;
+
+    @Option(names = "--no-owner", description = "Do not restore owners and groups (by default, as restic: always "
+            + "as root, otherwise where permitted).")
+    boolean noOwner;
+
+    @Option(names = "--sparse", description = "Restore files as sparse: runs of zeros become holes (restic 0.15+).")
+    boolean sparse;
 
     @Option(names = "--no-lock", description = "Do not take a shared lock on the repository.")
     boolean noLock;
@@ -120,14 +129,12 @@ final class RestoreCommandCli implements Callable<Integer> {
             RestorePlanner planner = planner(repo);
             RestorePlan plan;
             PrintWriter out = spec.commandLine().getOut();
+            // planned against the target as it is, creating nothing: an unknown snapshot or path leaves no
+            // directory behind, and a dry run writes nothing
+            try (RestoreTarget view = RestoreTargets.directoryView(target)) {
+                plan = plan(planner, view);
+            }
             if (dryRun) {
-                if (Files.isDirectory(target)) {
-                    try (RestoreTarget t = RestoreTargets.directory(target)) {
-                plan = planner.plan(t);
-                    }
-                } else {
-                    plan = planner.plan(RestoreTargets.tar(java.io.OutputStream.nullOutputStream()));
-                }
                 if (g.json) {
                     JsonOut.print(spec, planJson(plan, throughput));
                 } else {
@@ -136,9 +143,7 @@ final class RestoreCommandCli implements Callable<Integer> {
                 return BackupCli.OK;
             }
             RestoreReport r;
-            try (RestoreTarget t = owners ? RestoreTargets.directoryWithOwners(target)
-                    : RestoreTargets.directory(target)) {
-                plan = planner.plan(t);
+            try (RestoreTarget t = RestoreTargets.directoryTarget(target).owners(!noOwner).sparse(sparse).open()) {
                 if (lock != null) {
                     lock.confirm(); // the lock's second check, after planning instead of a pause before it
                 }
@@ -149,7 +154,12 @@ final class RestoreCommandCli implements Callable<Integer> {
                 r = ex.execute(plan, t);
             }
             for (RestoreReport.Error e : r.errors()) {
-                spec.commandLine().getErr().println("error: " + e.path() + ": " + e.message());
+                spec.commandLine().getErr().println("error: " + FileNames.printable(e.path()) + ": "
+                        + FileNames.printable(e.message()));
+            }
+            for (RestoreReport.Error e : r.warnings()) {
+                spec.commandLine().getErr().println("warning: " + FileNames.printable(e.path()) + ": "
+                        + FileNames.printable(e.message()));
             }
             if (g.json) {
                 ObjectNode o = JsonOut.object();
@@ -158,6 +168,8 @@ final class RestoreCommandCli implements Callable<Integer> {
                 o.put("files_restored", r.files());
                 o.put("dirs_restored", r.directories());
                 o.put("symlinks_restored", r.symlinks());
+                o.put("special_files_restored", r.specials());
+                o.put("hard_links_restored", r.hardLinks());
                 o.put("entries_kept", r.kept());
                 o.put("entries_deleted", r.deleted());
                 o.put("bytes_restored", r.bytesWritten());
@@ -166,7 +178,12 @@ final class RestoreCommandCli implements Callable<Integer> {
                 o.put("errors", r.errors().size());
                 ArrayNode errs = o.putArray("error_entries");
                 for (RestoreReport.Error e : r.errors()) {
-                    errs.addObject().put("path", e.path()).put("message", e.message());
+                    errs.addObject().put("path", FileNames.lossy(e.path())).put("message", e.message());
+                }
+                o.put("warnings", r.warnings().size());
+                ArrayNode warns = o.putArray("warning_entries");
+                for (RestoreReport.Error e : r.warnings()) {
+                    warns.addObject().put("path", FileNames.lossy(e.path())).put("message", e.message());
                 }
                 JsonOut.print(spec, o);
             } else {
@@ -178,6 +195,19 @@ final class RestoreCommandCli implements Callable<Integer> {
             }
         }
         return BackupCli.OK;
+    }
+
+    /** Plans; an id that matches no snapshot is reported in restic's words. */
+    private RestorePlan plan(RestorePlanner planner, RestoreTarget view) throws java.io.IOException {
+        try {
+            return planner.plan(view);
+        } catch (NoSuchSnapshotException e) {
+            String id = snapshot == null ? "latest" : snapshot.split(":", 2)[0];
+            if (time != null || id.isEmpty() || id.equals("latest")) {
+                throw e;
+            }
+            throw new CliException("invalid id \"" + id + "\": " + e.getMessage());
+        }
     }
 
     private RestorePlanner planner(Repository repo) {

@@ -109,7 +109,7 @@ public class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean json = cli != null && cli.global.json;
         try {
-            ZoneId z = ZoneId.of(zone);
+            ZoneId z = ForgetCommand.zone(zone);
             RetentionSimulation.Builder sim = RetentionSimulation.builder()
                     .policy(policy(z))
                     .schedule(BackupSchedule.parse(schedule))
@@ -140,8 +140,9 @@ public class SimulateCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException | DateTimeException | IOException e) {
-            err.println("simulate: " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | DateTimeException | IOException
+                | CliException e) {
+            err.println("Fatal: " + Errors.oneLine(e));
             err.flush();
             return 1;
         }

@@ -8,9 +8,12 @@ import java.util.Locale;
 /** One status line, rewritten in place, on a terminal's standard error. */
 final class TerminalProgress implements BackupListener {
     private final PrintWriter err;
+    private final java.util.Set<String> reported;
 
-    TerminalProgress(PrintWriter err) {
+    /** Progress on {@code err}; errors for the paths in {@code reported} were already printed and are not again. */
+    TerminalProgress(PrintWriter err, java.util.Set<String> reported) {
         this.err = err;
+        this.reported = reported;
     }
 
     @Override
@@ -28,8 +31,11 @@ final class TerminalProgress implements BackupListener {
 
     @Override
     public void onError(String path, String message) {
+        if (reported.contains(path)) {
+            return;
+        }
         synchronized (err) {
-            err.println("\rerror: " + path + ": " + message);
+            err.println("\r" + Errors.backupError(path, message));
         }
     }
 }

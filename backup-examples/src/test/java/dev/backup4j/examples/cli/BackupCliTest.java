@@ -196,11 +196,8 @@ class BackupCliTest {
         env.put("BACKUP_PASSWORD", "cli-secret");
         Run unknown = cli("--repo", repo, "restore", "abcdef12", "--target", tmp.resolve("t").toString());
         assertEquals(1, unknown.code());
-        assertOneLine(unknown.err(), "no snapshot matches");
-
-        Run missing = cli("--repo", repo, "backup", tmp.resolve("does-not-exist").toString());
-        assertEquals(1, missing.code());
-        assertOneLine(missing.err(), "no such file");
+        assertOneLine(unknown.err(), "invalid id \"abcdef12\": no matching ID found for prefix \"abcdef12\"");
+        assertFalse(Files.exists(tmp.resolve("t")), "no target directory for a snapshot that was not found");
 
         Run usage = cli("--repo", repo, "frobnicate");
         assertEquals(1, usage.code());
@@ -249,5 +246,118 @@ class BackupCliTest {
         assertEquals(0, d.code(), d.out() + d.err());
         assertTrue(d.out().contains("entries identical"), d.out());
         Restic.on(dir.resolve("repo"), DemoCommand.PASSWORD).run("check", "--read-data").ok();
+    }
+
+    @Test
+    void anEmptyPasswordIsRefusedByInitAndKeyAddAsRestic() throws Exception {
+        Path repo = tmp.resolve("repo");
+        env.put("BACKUP_PASSWORD", "");
+        Run viaEnv = cli("--repo", repo.toString(), "init");
+        assertEquals(BackupCli.ERROR, viaEnv.code());
+        assertEquals("Fatal: an empty password is not a password\n", viaEnv.err());
+        assertFalse(Files.exists(repo), "nothing was created");
+
+        env.remove("BACKUP_PASSWORD");
+        Path empty = Files.writeString(tmp.resolve("empty-password"), "\n");
+        Run viaFile = cli("--repo", repo.toString(), "--password-file", empty.toString(), "init");
+        assertEquals(BackupCli.ERROR, viaFile.code());
+        assertEquals("Fatal: an empty password is not a password\n", viaFile.err());
+        assertFalse(Files.exists(repo));
+
+        env.put("BACKUP_PASSWORD", "cli-secret");
+        assertEquals(0, cli("--repo", repo.toString(), "init").code());
+        env.put("BACKUP_NEW_PASSWORD", "");
+        Run keyAdd = cli("--repo", repo.toString(), "key", "add");
+        assertEquals(BackupCli.ERROR, keyAdd.code());
+        assertEquals("Fatal: an empty password is not a password\n", keyAdd.err());
+        Restic.on(repo, "cli-secret").run("check").ok();
+        assertEquals(1, new ObjectMapper().readTree(cli("--repo", repo.toString(), "key", "list", "--json").out())
+                .size());
+    }
+
+    @Test
+    void aMissingPathIsSkippedWithResticsWarningTheSnapshotSavedAndTheExitCode3() throws Exception {
+        Path src = sample();
+        Path missing = tmp.resolve("missing");
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        Run b = cli("--repo", repo, "backup", src.toString(), missing.toString());
+        assertEquals(BackupCli.INCOMPLETE, b.code(), b.out() + b.err());
+        assertEquals(List.of(missing + " does not exist, skipping",
+                "Warning: at least one source file could not be read; the snapshot is marked incomplete"),
+                b.err().lines().toList(), "each problem once");
+        assertTrue(b.out().contains("snapshot ") && b.out().contains(" saved"), b.out());
+        JsonNode snaps = new ObjectMapper().readTree(cli("--repo", repo, "snapshots", "--json").out());
+        assertEquals(1, snaps.size());
+        assertEquals("[\"" + src + "\"]", snaps.get(0).get("paths").toString(), "the missing path is left out");
+        Restic.on(tmp.resolve("repo"), "cli-secret").run("check", "--read-data").ok();
+
+        Run json = cli("--repo", repo, "backup", "--json", src.toString(), missing.toString());
+        assertEquals(BackupCli.INCOMPLETE, json.code(), json.err());
+        String[] lines = json.out().strip().split("\n");
+        assertEquals(1, new ObjectMapper().readTree(lines[lines.length - 1]).get("errors").asInt());
+
+        Run none = cli("--repo", repo, "backup", missing.toString(), tmp.resolve("also-missing").toString());
+        assertEquals(BackupCli.ERROR, none.code());
+        assertEquals(List.of(missing + " does not exist, skipping",
+                tmp.resolve("also-missing") + " does not exist, skipping",
+                "Fatal: all target directories/files do not exist"), none.err().lines().toList());
+        assertEquals(2, new ObjectMapper().readTree(cli("--repo", repo, "snapshots", "--json").out()).size(),
+                "nothing saved when no path exists");
+    }
+
+    @Test
+    void restoreIntoAFileOrOfAnUnknownSnapshotSaysSoInWordsAndCreatesNothing() throws Exception {
+        Path src = sample();
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        assertEquals(0, cli("--repo", repo, "backup", src.toString()).code());
+        Path file = Files.writeString(tmp.resolve("a-file"), "keep me");
+        for (String dry : new String[] {"--dry-run", "--no-lock"}) {
+            Run r = cli("--repo", repo, "restore", "latest", "--target", file.toString(), dry);
+            assertEquals(BackupCli.ERROR, r.code());
+            assertEquals("Fatal: target " + file + " exists and is not a directory\n", r.err());
+        }
+        assertEquals("keep me", Files.readString(file));
+
+        Path target = tmp.resolve("new/target");
+        Run unknown = cli("--repo", repo, "restore", "0123abcd:/x", "--target", target.toString());
+        assertEquals("Fatal: invalid id \"0123abcd\": no matching ID found for prefix \"0123abcd\"\n",
+                unknown.err());
+        Run noPath = cli("--repo", repo, "restore", "latest:/no/such/dir", "--target", target.toString());
+        assertEquals(BackupCli.ERROR, noPath.code());
+        Run dry = cli("--repo", repo, "--json", "restore", "latest", "--target", target.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertEquals(target.toString(), new ObjectMapper().readTree(dry.out()).get("target").asText());
+        assertFalse(Files.exists(tmp.resolve("new")), "nothing created by any of them");
+
+        Run ok = cli("--repo", repo, "restore", "latest", "--target", target.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(TreeDigest.of(src), TreeDigest.of(target.resolve(src.toString().substring(1))));
+    }
+
+    @Test
+    void unknownTimeZonesAndRepositoriesThatAreFilesAreNamedInWords() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run repoFile = cli("--repo", file.toString(), "snapshots");
+        assertEquals(BackupCli.ERROR, repoFile.code());
+        assertEquals("Fatal: repository " + file + " exists and is not a directory\n", repoFile.err());
+        String repo = tmp.resolve("repo").toString();
+        assertEquals(0, cli("--repo", repo, "init").code());
+        Run zone = cli("--repo", repo, "forget", "--keep-last", "1", "--zone", "Mars/Olympus");
+        assertEquals(BackupCli.ERROR, zone.code());
+        assertOneLine(zone.err(), "--zone: unknown time zone 'Mars/Olympus'");
+        Run sim = cli("simulate", "--keep-last", "3", "--zone", "Mars/Olympus", "--schedule", "daily@02:00",
+                "--from", "2024-01-01", "--years", "1");
+        assertEquals(BackupCli.ERROR, sim.code());
+        assertOneLine(sim.err(), "--zone: unknown time zone 'Mars/Olympus'");
+        Run command = cli("--repo", repo, "backup", "--stdin-from-command", "--", tmp.resolve("no-such-cmd")
+                .toString());
+        assertEquals(BackupCli.ERROR, command.code());
+        assertOneLine(command.err(), "cannot start");
+        assertFalse(command.err().contains("Exception"), command.err());
+        Run threads = cli("--repo", repo, "backup", "--read-concurrency", "100", tmp.toString());
+        assertEquals(BackupCli.ERROR, threads.code());
+        assertOneLine(threads.err(), "--read-concurrency must be 1 to 64, got 100");
     }
 }
