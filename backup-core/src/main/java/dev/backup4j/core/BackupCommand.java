@@ -80,6 +80,7 @@ public final class BackupCommand {
     private final Set<String> set = new java.util.HashSet<>();
     /** Local paths that did not exist when the backup started: left out, and reported as errors. */
     private final List<BackupResult.BackupError> missingPaths = new ArrayList<>();
+    private dev.backup4j.core.maintenance.RepositoryLock held;
     private boolean ran;
 
     BackupCommand(Repository repo) {
@@ -201,6 +202,19 @@ public final class BackupCommand {
     }
 
     /**
+     * Runs under a lock the caller holds (shared or exclusive) instead of taking a shared one.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public BackupCommand lock(dev.backup4j.core.maintenance.RepositoryLock lock) {
+        if (held != null) {
+            throw new IllegalStateException("lock was already set");
+        }
+        this.held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /**
      * Reads the sources, stores new data, and saves the snapshot after its data and index are durable.
      *
      * <p>As restic: a local path that does not exist is left out of the snapshot (and of its paths) and reported as
@@ -220,11 +234,15 @@ public final class BackupCommand {
         ran = true;
         leaveOutMissingPaths();
         // A shared lock, as restic takes for backup: prune and forget (exclusive) wait, other backups do not.
-        // The lock's second check (after a 200 ms pause) overlaps the walk; it must pass before the snapshot is saved.
+        // The lock's second check (after the lock pause) overlaps the walk; it must pass before the snapshot is saved.
         dev.backup4j.core.maintenance.Locks locks = dev.backup4j.core.maintenance.Locks.on(repo);
-        try (dev.backup4j.core.maintenance.RepositoryLock lock = locks.acquireUnconfirmed(false)) {
-            // before this backup stages anything: staging files of backups killed mid-run, if none can be running
-            locks.removeAbandonedStagingFiles(lock);
+        try (dev.backup4j.core.maintenance.OperationLock op = dev.backup4j.core.maintenance.OperationLock.shared(repo,
+                Optional.ofNullable(held))) {
+            dev.backup4j.core.maintenance.RepositoryLock lock = op.lock().orElseThrow();
+            if (held == null) {
+                // before this backup stages anything: staging files of backups killed mid-run, if none can be running
+                locks.removeAbandonedStagingFiles(lock);
+            }
             return runLocked(lock);
         }
     }

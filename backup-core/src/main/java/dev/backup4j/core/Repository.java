@@ -119,6 +119,8 @@ public final class Repository implements Closeable {
         private String username;
         private Path cacheDir;
         private boolean indexInBackground;
+        private java.time.Duration lockWait = java.time.Duration.ZERO;
+        private java.time.Duration lockCheckDelay = dev.backup4j.core.maintenance.Locks.DEFAULT_CHECK_DELAY;
         private final Set<String> set = new HashSet<>();
 
         private Opener(Backend backend) {
@@ -229,6 +231,40 @@ public final class Repository implements Closeable {
         public Opener loadIndexInBackground() {
             once("loadIndexInBackground");
             this.indexInBackground = true;
+            return this;
+        }
+
+        /**
+         * How long an operation waits for a conflicting lock held by another process, retrying, before it fails with
+         * {@link dev.backup4j.core.common.RepositoryLockedException} (restic 0.16's {@code --retry-lock}). Default
+         * zero: fail at once, as restic does by default.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Opener lockWait(java.time.Duration wait) {
+            once("lockWait");
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("lockWait must not be negative: " + wait);
+            }
+            this.lockWait = wait;
+            return this;
+        }
+
+        /**
+         * The pause between writing a lock file and checking for conflicting ones (default 200 ms, restic's): it
+         * gives a lock file written at the same moment by another process time to become visible in listings. A
+         * shorter pause is safe where a listing shows a written file at once (a local disk, an SFTP server's disk);
+         * on eventually consistent object stores keep the default. Backups and restores overlap the pause with their
+         * own work.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Opener lockCheckDelay(java.time.Duration delay) {
+            once("lockCheckDelay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("lockCheckDelay must not be negative: " + delay);
+            }
+            this.lockCheckDelay = delay;
             return this;
         }
 
@@ -475,6 +511,16 @@ public final class Repository implements Closeable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** How long operations wait for a conflicting lock (see {@link Opener#lockWait}). */
+    public java.time.Duration lockWait() {
+        return options.lockWait;
+    }
+
+    /** The pause before a lock's check for conflicting locks (see {@link Opener#lockCheckDelay}). */
+    public java.time.Duration lockCheckDelay() {
+        return options.lockCheckDelay;
     }
 
     /** The clock. */
@@ -993,22 +1039,42 @@ public final class Repository implements Closeable {
     }
 
     /**
-     * Adds a key file for another password; returns its id.
+     * Adds a key file for another password, under a shared lock (as restic's key add); returns its id.
      *
      * @throws IllegalArgumentException if the password is empty (restic could not open the key)
      */
     public Id addKey(char[] password) throws IOException {
         requireNonEmpty(Objects.requireNonNull(password, "password"));
-        return writeKey(backend, key, password, options.kdf, OffsetDateTime.now(clock), options.username,
-                options.hostname);
+        // a shared lock, as restic's key add takes: it only adds a file
+        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.shared(
+                this, Optional.empty())) {
+            return writeKey(backend, key, password, options.kdf, OffsetDateTime.now(clock), options.username,
+                    options.hostname);
+        }
     }
 
     /**
-     * Removes a key file.
+     * Removes a key file, under an exclusive lock (as restic's key remove).
      *
      * @throws IllegalArgumentException for the key in use (change the password instead) or an unknown key
      */
     public void removeKey(Id id) throws IOException {
+        removeKey(id, Optional.empty());
+    }
+
+    /**
+     * As {@link #removeKey(Id)}, under the caller's exclusive lock if given, else under one taken here.
+     *
+     * @throws IllegalArgumentException for the key in use, an unknown key, or a shared lock
+     */
+    public void removeKey(Id id, Optional<dev.backup4j.core.maintenance.RepositoryLock> held) throws IOException {
+        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
+                this, held)) {
+            removeKeyLocked(id);
+        }
+    }
+
+    private void removeKeyLocked(Id id) throws IOException {
         if (id.equals(keyId)) {
             throw new IllegalArgumentException("refusing to remove the key in use; open with another key first");
         }
@@ -1020,14 +1086,30 @@ public final class Repository implements Closeable {
     }
 
     /**
-     * Writes a key file for the new password, then removes the one in use; returns the new key's id.
+     * Writes a key file for the new password, then removes the one in use, under an exclusive lock (as restic's key
+     * passwd); returns the new key's id.
      *
      * @throws IllegalArgumentException if the new password is empty (nothing is changed then)
      */
     public Id changePassword(char[] newPassword) throws IOException {
-        Id id = addKey(newPassword);
-        backend.delete(Handle.of(FileType.KEY, keyId));
-        return id;
+        return changePassword(newPassword, Optional.empty());
+    }
+
+    /**
+     * As {@link #changePassword(char[])}, under the caller's exclusive lock if given, else under one taken here.
+     *
+     * @throws IllegalArgumentException if the new password is empty or the lock is shared
+     */
+    public Id changePassword(char[] newPassword, Optional<dev.backup4j.core.maintenance.RepositoryLock> held)
+            throws IOException {
+        requireNonEmpty(Objects.requireNonNull(newPassword, "newPassword"));
+        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
+                this, held)) {
+            Id id = writeKey(backend, key, newPassword, options.kdf, OffsetDateTime.now(clock), options.username,
+                    options.hostname);
+            backend.delete(Handle.of(FileType.KEY, keyId));
+            return id;
+        }
     }
 
     /** The id of the key file this repository was opened with. */
@@ -1059,6 +1141,46 @@ public final class Repository implements Closeable {
      */
     public List<PackedBlob> readPackHeader(Id pack, long size) throws IOException {
         return dev.backup4j.core.pack.PackReader.readHeader(backend, pack, size, key);
+    }
+
+    /**
+     * Brings the in-memory index up to date with the repository's index files, as they are after another process
+     * (or another {@code Repository} instance) wrote or replaced some: new files are loaded; if some this instance
+     * knew are gone (a prune replaced them), the index is loaded again, keeping the packs this instance uploaded and
+     * not yet indexed. One listing when nothing changed. Every library operation calls it once it holds its lock, so
+     * a long-lived instance never works from an index that a prune made stale.
+     */
+    public void refreshIndex() throws IOException {
+        loadedIndex();
+        List<FileInfo> files = backend.list(FileType.INDEX);
+        Set<Id> listed = new HashSet<>();
+        for (FileInfo f : files) {
+            if (Id.isValid(f.name())) {
+                listed.add(Id.parse(f.name()));
+            }
+        }
+        synchronized (packLock) {
+            if (listed.equals(indexFiles)) {
+                return;
+            }
+            if (listed.containsAll(indexFiles)) {
+                for (FileInfo f : files) {
+                    if (Id.isValid(f.name()) && !indexFiles.contains(Id.parse(f.name()))) {
+                        index.addAll(loadIndexFile(f));
+                    }
+                }
+                return;
+            }
+            LOG.info("index files were replaced (a prune?); loading the index again");
+            index.clear();
+            indexFiles.clear();
+            for (FileInfo f : files) {
+                index.addAll(loadIndexFile(f));
+            }
+            for (Map.Entry<Id, List<PackedBlob>> e : unindexed.entrySet()) {
+                index.addPack(e.getKey(), e.getValue());
+            }
+        }
     }
 
     /**

@@ -42,6 +42,8 @@ public final class RestoreCommand {
     private boolean delete;
     private boolean sparse;
     private boolean noOwners;
+    private boolean noLock;
+    private dev.backup4j.core.maintenance.RepositoryLock held;
     private RestoreListener listener;
     private boolean ran;
 
@@ -110,6 +112,24 @@ public final class RestoreCommand {
         return this;
     }
 
+    /** Restores under a lock the caller holds instead of taking a shared one. */
+    public RestoreCommand lock(dev.backup4j.core.maintenance.RepositoryLock lock) {
+        if (held != null || noLock) {
+            throw new IllegalStateException("lock or withoutLock was already set");
+        }
+        this.held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /** Restores without a lock (restic's {@code --no-lock}): a prune running meanwhile may remove what is read. */
+    public RestoreCommand withoutLock() {
+        if (held != null || noLock) {
+            throw new IllegalStateException("lock or withoutLock was already set");
+        }
+        this.noLock = true;
+        return this;
+    }
+
     private RestoreTarget directoryTarget() throws IOException {
         return RestoreTargets.directoryTarget(target).owners(!noOwners).sparse(sparse).open();
     }
@@ -143,7 +163,13 @@ public final class RestoreCommand {
     public RestorePlan plan() throws IOException {
         requireTarget();
         try (RestoreTarget t = RestoreTargets.directoryView(target)) {
-            return planner().plan(t);
+            RestorePlanner p = planner();
+            if (held != null) {
+                p.lock(held);
+            } else if (noLock) {
+                p.withoutLock();
+            }
+            return p.plan(t);
         }
     }
 
@@ -169,16 +195,32 @@ public final class RestoreCommand {
         }
         ran = true;
         RestoreReport r;
-        RestorePlan plan;
-        try (RestoreTarget view = RestoreTargets.directoryView(target)) {
-            plan = planner().plan(view);
-        }
-        try (RestoreTarget t = directoryTarget()) {
-            RestoreExecutor ex = RestoreExecutor.of(repo);
-            if (listener != null) {
-                ex.listener(listener);
+        // one shared lock for planning and executing; its check waits for the end of planning
+        try (dev.backup4j.core.maintenance.OperationLock lock = noLock
+                ? dev.backup4j.core.maintenance.OperationLock.none()
+                : dev.backup4j.core.maintenance.OperationLock.shared(repo, java.util.Optional.ofNullable(held))) {
+            RestorePlan plan;
+            try (RestoreTarget view = RestoreTargets.directoryView(target)) {
+                RestorePlanner p = planner();
+                if (lock.lock().isPresent()) {
+                    p.lock(lock.lock().get());
+                } else {
+                    p.withoutLock();
+                }
+                plan = p.plan(view);
             }
-            r = ex.execute(plan, t);
+            try (RestoreTarget t = directoryTarget()) {
+                RestoreExecutor ex = RestoreExecutor.of(repo);
+                if (listener != null) {
+                    ex.listener(listener);
+                }
+                if (lock.lock().isPresent()) {
+                    ex.lock(lock.lock().get());
+                } else {
+                    ex.withoutLock();
+                }
+                r = ex.execute(plan, t);
+            }
         }
         return RestoreResult.of(r);
     }

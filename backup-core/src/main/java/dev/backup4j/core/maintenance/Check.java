@@ -62,8 +62,32 @@ public final class Check {
     private boolean dataOptionSet;
     private int readThreads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), READ_THREADS_MAX));
 
+    private RepositoryLock held;
+    private boolean noLock;
+
     private Check(Repository repo) {
         this.repo = repo;
+    }
+
+    /** Runs under a lock the caller holds (shared or exclusive) instead of taking a shared one. */
+    public Check lock(RepositoryLock lock) {
+        if (held != null || noLock) {
+            throw new IllegalStateException("lock or withoutLock was already set");
+        }
+        held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /**
+     * Runs without a lock (restic's {@code --no-lock}): a prune running meanwhile can make the check report packs
+     * as missing that were only being removed.
+     */
+    public Check withoutLock() {
+        if (held != null || noLock) {
+            throw new IllegalStateException("lock or withoutLock was already set");
+        }
+        noLock = true;
+        return this;
     }
 
     /** A structure-only check of {@code repo}. */
@@ -137,9 +161,20 @@ public final class Check {
         dataOptionSet = true;
     }
 
-    /** Runs the check. Damage is reported in the result; only failures to talk to the storage are thrown. */
+    /**
+     * Runs the check under a shared lock. Damage is reported in the result; only failures to talk to the storage are
+     * thrown.
+     *
+     * @throws dev.backup4j.core.common.RepositoryLockedException if a prune or forget holds the repository
+     *     exclusively, before or while the check starts, and still does after the repository's lock wait
+     */
     public CheckResult run() throws IOException {
-        return new Run().run();
+        try (OperationLock lock = noLock ? OperationLock.none() : OperationLock.shared(repo,
+                java.util.Optional.ofNullable(held))) {
+            CheckResult r = new Run().run();
+            lock.confirm(); // an exclusive lock that raced with ours makes what was read unreliable
+            return r;
+        }
     }
 
     private final class Run {

@@ -39,6 +39,8 @@ public final class Copy {
     private final Repository src;
     private Repository dst;
     private List<Snapshot> selected;
+    private RepositoryLock srcLock;
+    private RepositoryLock dstLock;
 
     private Copy(Repository src) {
         this.src = src;
@@ -67,10 +69,22 @@ public final class Copy {
         return this;
     }
 
+    /** Runs under locks the caller holds on the source and the destination instead of taking shared ones. */
+    public Copy locks(RepositoryLock source, RepositoryLock destination) {
+        if (srcLock != null) {
+            throw new IllegalStateException("locks were already set");
+        }
+        srcLock = Objects.requireNonNull(source, "source");
+        dstLock = Objects.requireNonNull(destination, "destination");
+        return this;
+    }
+
     /**
-     * Copies.
+     * Copies, holding a shared lock on both repositories (as restic's copy): a prune of either waits or fails.
      *
      * @throws IllegalStateException if no destination was set, or it is the source
+     * @throws dev.backup4j.core.common.RepositoryLockedException if either repository is locked exclusively and
+     *     still is after its lock wait
      */
     public CopyResult run() throws IOException {
         if (dst == null) {
@@ -79,6 +93,15 @@ public final class Copy {
         if (dst.config().id().equals(src.config().id())) {
             throw new IllegalStateException("source and destination are the same repository");
         }
+        try (OperationLock s = OperationLock.shared(src, java.util.Optional.ofNullable(srcLock));
+                OperationLock d = OperationLock.shared(dst, java.util.Optional.ofNullable(dstLock))) {
+            s.confirm();
+            d.confirm();
+            return copyLocked();
+        }
+    }
+
+    private CopyResult copyLocked() throws IOException {
         List<Snapshot> todo = selected != null ? selected : src.snapshots();
         Map<Id, Set<Id>> present = new LinkedHashMap<>(); // original id -> trees of its copies in dst
         for (Snapshot d : dst.snapshots()) {

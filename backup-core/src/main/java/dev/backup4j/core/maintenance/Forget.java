@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -20,19 +21,19 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * RetentionPolicy p = RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build();  // grouped by host and paths
- * try (RepositoryLock lock = Locks.on(repo).acquire(true)) {
- *     ForgetResult r = Forget.on(repo).policy(p).run();
- *     System.out.println(r.decision().explain());
- * }
+ * ForgetResult r = Forget.on(repo).policy(p).run();      // takes an exclusive lock while it runs
+ * System.out.println(r.decision().explain());
  * }</pre>
  *
- * <p>"Now" for the policy is the repository's clock. Take an exclusive lock first.
+ * <p>"Now" for the policy is the repository's clock. The forget holds an exclusive lock (a shared one for a dry run)
+ * while it runs, unless the caller passes a lock it holds ({@link #lock}); see {@link OperationLock}.
  */
 public final class Forget {
     private final Repository repo;
     private RetentionPolicy policy;
     private boolean dryRun;
     private Predicate<Snapshot> filter;
+    private RepositoryLock held;
 
     private Forget(Repository repo) {
         this.repo = repo;
@@ -68,14 +69,37 @@ public final class Forget {
     }
 
     /**
-     * Decides and, unless this is a dry run, deletes the removed snapshots' files.
+     * Runs under a lock the caller holds (exclusive, unless this is a dry run) instead of taking one.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Forget lock(RepositoryLock lock) {
+        if (held != null) {
+            throw new IllegalStateException("lock was already set");
+        }
+        held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /**
+     * Decides and, unless this is a dry run, deletes the removed snapshots' files, holding an exclusive lock.
      *
      * @throws IllegalStateException if no policy was set
+     * @throws IllegalArgumentException if the caller's lock is shared and this is not a dry run
+     * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds a lock (a backup, a
+     *     restore) and still does after the repository's lock wait
      */
     public ForgetResult run() throws IOException {
         if (policy == null) {
             throw new IllegalStateException("set a policy first: policy(RetentionPolicy...)");
         }
+        try (OperationLock lock = dryRun ? OperationLock.shared(repo, Optional.ofNullable(held))
+                : OperationLock.exclusive(repo, Optional.ofNullable(held))) {
+            return runLocked();
+        }
+    }
+
+    private ForgetResult runLocked() throws IOException {
         List<RetentionView> views = new ArrayList<>();
         for (Snapshot s : repo.snapshots()) {
             if (filter == null || filter.test(s)) {

@@ -54,6 +54,8 @@ public final class Locks {
     public static final Duration STALE_TIMEOUT = Duration.ofMinutes(30);
     /** restic's refresh interval. */
     public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(5);
+    /** restic's pause between writing a lock file and checking for conflicting locks. */
+    public static final Duration DEFAULT_CHECK_DELAY = Duration.ofMillis(200);
 
     private final Repository repo;
     private final String hostname;
@@ -85,9 +87,32 @@ public final class Locks {
         this.ignoreStale = b.ignoreStale;
     }
 
-    /** Locks for {@code repo} with restic's defaults for this process. */
+    /** Locks for {@code repo} for this process, with the repository's lock settings (restic's by default). */
     public static Locks on(Repository repo) {
         return builder(repo).build();
+    }
+
+    /**
+     * As {@link #acquireUnconfirmed(boolean)}, retrying while a conflicting lock exists for at most {@code timeout};
+     * a shared lock's confirmation also waits that long for an exclusive lock that raced with it to back off.
+     *
+     * @throws RepositoryLockedException if a conflicting lock is still there when the timeout is over
+     */
+    public RepositoryLock acquireUnconfirmed(boolean exclusive, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return acquireUnconfirmed(exclusive, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                        true);
+            } catch (RepositoryLockedException e) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw e;
+                }
+                LOG.info("{}; retrying", e.getMessage());
+                sleep(Duration.ofNanos(Math.min(left, retryInterval.toNanos())));
+            }
+        }
     }
 
     /** Starts configuring locks for {@code repo} (for tests: host, pid, scheduler, timings). */
@@ -140,6 +165,17 @@ public final class Locks {
      * @throws RepositoryLockedException if another process already holds a conflicting lock
      */
     public RepositoryLock acquireUnconfirmed(boolean exclusive) throws IOException {
+        return acquireUnconfirmed(exclusive, Duration.ZERO, false);
+    }
+
+    /**
+     * The lock file, and the check left for {@link RepositoryLock#confirm()}. A shared lock whose check finds an
+     * exclusive lock written meanwhile keeps its own lock file and checks again until {@code wait} is over: the
+     * exclusive locker saw (or will see) this lock in its own check and backs off, as exclusive lockers always
+     * release theirs on a conflict. Waiting while holding is safe only on that side, so exclusive lockers do not.
+     */
+    private RepositoryLock acquireUnconfirmed(boolean exclusive, Duration wait, boolean waitAtCheck)
+            throws IOException {
         checkOthers(exclusive, Optional.empty());
         Id id = write(exclusive);
         long checkAt = System.nanoTime() + waitBeforeCheck.toNanos();
@@ -149,7 +185,20 @@ public final class Locks {
             if (left > 0) {
                 sleep(Duration.ofNanos(left));
             }
-            checkOthers(exclusive, Optional.of(id));
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (true) {
+                try {
+                    checkOthers(exclusive, Optional.of(lock.id()));
+                    return;
+                } catch (RepositoryLockedException e) {
+                    long rest = deadline - System.nanoTime();
+                    if (!waitAtCheck || exclusive || rest <= 0) {
+                        throw e;
+                    }
+                    LOG.info("{}; keeping this shared lock and checking again", e.getMessage());
+                    sleep(Duration.ofNanos(Math.min(rest, retryInterval.toNanos())));
+                }
+            }
         });
         return lock;
     }
@@ -422,7 +471,7 @@ public final class Locks {
         private String username;
         private Long pid;
         private LongPredicate processAlive;
-        private Duration waitBeforeCheck = Duration.ofMillis(200);
+        private Duration waitBeforeCheck;
         private Duration retryInterval = Duration.ofSeconds(1);
         private Duration refreshInterval = REFRESH_INTERVAL;
         private ScheduledExecutorService scheduler;
@@ -430,6 +479,7 @@ public final class Locks {
 
         private Builder(Repository repo) {
             this.repo = repo;
+            this.waitBeforeCheck = repo.lockCheckDelay();
         }
 
         private void once(String option) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the old index files and packs.
  *
  * <pre>{@code
- * try (RepositoryLock lock = Locks.on(repo).acquire(true)) {
+ * try (RepositoryLock lock = Locks.on(repo).acquire(true)) {                  // or let run() take it
  *     PruneResult r = Prune.on(repo).maxUnused("5%").run();
  *     System.out.println(r.bytesFreed() + " bytes freed");
  * }
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * copied, still sealed, into new packs. (3) One new index file lists the kept and the new packs and supersedes the
  * old index files. (4) The old index files are deleted. (5) The unused and repacked packs are deleted: by now no
  * index lists them. Memory is bounded by the index: the plan holds ids and sizes, and repacking holds one source
- * pack and one pack being written at a time. Take an exclusive lock first ({@link Locks}).
+ * pack and one pack being written at a time. {@link #run()} holds an exclusive lock ({@link OperationLock}).
  */
 public final class Prune {
     private static final Logger LOG = LoggerFactory.getLogger(Prune.class);
@@ -59,6 +60,7 @@ public final class Prune {
     private double maxUnusedPercent = 5;
     private long maxUnusedBytes = -1;
     private boolean dryRun;
+    private RepositoryLock held;
     private final Set<String> set = new HashSet<>();
 
     private Prune(Repository repo) {
@@ -111,6 +113,16 @@ public final class Prune {
         return this;
     }
 
+    /**
+     * Runs under a lock the caller holds instead of taking one: exclusive for {@link #run()} (unless a dry run),
+     * any for {@link #plan()}.
+     */
+    public Prune lock(RepositoryLock lock) {
+        once("lock");
+        this.held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
     static long parseSize(String s) {
         long mult = 1;
         char last = s.charAt(s.length() - 1);
@@ -127,11 +139,19 @@ public final class Prune {
     }
 
     /**
-     * Decides what to remove and repack, reading only snapshots, trees and the index.
+     * Decides what to remove and repack, reading only snapshots, trees and the index, under a shared lock.
      *
      * @throws RepositoryException if a snapshot needs a blob that is missing (nothing is deleted then)
      */
     public PrunePlan plan() throws IOException {
+        try (OperationLock lock = OperationLock.shared(repo, Optional.ofNullable(held))) {
+            PrunePlan p = planLocked();
+            lock.confirm();
+            return p;
+        }
+    }
+
+    private PrunePlan planLocked() throws IOException {
         repo.flush();
         Index index = repo.index();
         Set<Index.BlobKey> used = usedBlobs();
@@ -277,16 +297,26 @@ public final class Prune {
     }
 
     /**
-     * Plans and, unless this is a dry run, carries out the plan. Also removes the staging files that backups killed
-     * mid-run left behind, when no backup can be running ({@link Locks#removeAbandonedStagingFiles()}).
+     * Plans and, unless this is a dry run, carries out the plan, holding an exclusive lock throughout (a shared one
+     * for a dry run): no backup, restore or check of another process or {@code Repository} instance runs meanwhile,
+     * so nothing it writes or reads is deleted. Also removes the staging files that backups killed mid-run left
+     * behind ({@link Locks#removeAbandonedStagingFiles()}).
+     *
+     * @throws IllegalArgumentException if the caller's lock is shared and this is not a dry run
+     * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds a lock and still does
+     *     after the repository's lock wait (nothing is deleted then)
      */
     public PruneResult run() throws IOException {
-        PrunePlan plan = plan();
-        if (dryRun) {
-            return new PruneResult(plan, true, 0, 0, 0, 0, 0);
+        try (OperationLock lock = dryRun ? OperationLock.shared(repo, Optional.ofNullable(held))
+                : OperationLock.exclusive(repo, Optional.ofNullable(held))) {
+            PrunePlan plan = planLocked();
+            if (dryRun) {
+                lock.confirm();
+                return new PruneResult(plan, true, 0, 0, 0, 0, 0);
+            }
+            Locks.on(repo).removeAbandonedStagingFiles();
+            return execute(plan);
         }
-        Locks.on(repo).removeAbandonedStagingFiles();
-        return execute(plan);
     }
 
     private PruneResult execute(PrunePlan plan) throws IOException {

@@ -6,6 +6,8 @@ import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
+import dev.backup4j.core.maintenance.OperationLock;
+import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.pack.PackedBlob;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -52,6 +54,8 @@ public final class RestoreExecutor {
     private final Repository repo;
     private int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
     private RestoreListener listener = RestoreListener.NONE;
+    private RepositoryLock held;
+    private boolean noLock;
     private final Set<String> set = new HashSet<>();
 
     private RestoreExecutor(Repository repo) {
@@ -90,8 +94,22 @@ public final class RestoreExecutor {
         return this;
     }
 
+    /** Executes under a lock the caller holds instead of taking a shared one (see {@link OperationLock}). */
+    public RestoreExecutor lock(RepositoryLock lock) {
+        once("lock");
+        this.held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /** Executes without a lock (restic's {@code --no-lock}): a prune running meanwhile may remove packs it reads. */
+    public RestoreExecutor withoutLock() {
+        once("withoutLock");
+        this.noLock = true;
+        return this;
+    }
+
     /**
-     * Executes the plan against the target it was made for.
+     * Executes the plan against the target it was made for, under a shared lock.
      *
      * @return what was done, with one error per entry that could not be restored
      * @throws InterruptedIOException if the thread was interrupted; partial files are removed, and running the same
@@ -101,7 +119,13 @@ public final class RestoreExecutor {
     public RestoreReport execute(RestorePlan plan, RestoreTarget target) throws IOException {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(target, "target");
-        return new Run(plan, target).run();
+        if (held != null && noLock) {
+            throw new IllegalStateException("lock and withoutLock exclude each other");
+        }
+        try (OperationLock lock = noLock ? OperationLock.none()
+                : OperationLock.shared(repo, java.util.Optional.ofNullable(held))) {
+            return new Run(plan, target, lock).run();
+        }
     }
 
     /** A file being restored: its sink opens on first use, and it finishes when its last blob is accounted for. */
@@ -191,9 +215,12 @@ public final class RestoreExecutor {
         final ThreadLocal<byte[]> plainBuffer = new ThreadLocal<>();
         final List<FileJob> jobs = new ArrayList<>();
 
-        Run(RestorePlan plan, RestoreTarget target) {
+        final OperationLock lock;
+
+        Run(RestorePlan plan, RestoreTarget target, OperationLock lock) {
             this.plan = plan;
             this.target = target;
+            this.lock = lock;
         }
 
         void error(String path, String message) {
@@ -276,6 +303,7 @@ public final class RestoreExecutor {
                     prepare(a, blobs);
                 }
             }
+            lock.confirm(); // before the packs are read; the pause overlapped the directories' creation
             readPacks();
             for (FileJob j : jobs) {
                 if (j.remaining.get() > 0) {

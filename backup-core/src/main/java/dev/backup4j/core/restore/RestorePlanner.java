@@ -4,6 +4,8 @@ import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.index.Index;
+import dev.backup4j.core.maintenance.OperationLock;
+import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackedBlob;
 import dev.backup4j.core.snapshot.FileNames;
@@ -56,6 +58,8 @@ public final class RestorePlanner {
     private boolean compareContent;
     private boolean delete;
     private Set<Id> damagedPacks = Set.of();
+    private RepositoryLock held;
+    private boolean noLock;
     private final Set<String> set = new HashSet<>();
 
     private RestorePlanner(Repository repo, SnapshotSelector selector) {
@@ -163,8 +167,22 @@ public final class RestorePlanner {
         return this;
     }
 
+    /** Plans under a lock the caller holds instead of taking a shared one (see {@link OperationLock}). */
+    public RestorePlanner lock(RepositoryLock lock) {
+        once("lock");
+        this.held = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    /** Plans without a lock (restic's {@code --no-lock}): a prune running meanwhile may remove what is read. */
+    public RestorePlanner withoutLock() {
+        once("withoutLock");
+        this.noLock = true;
+        return this;
+    }
+
     /**
-     * Computes the plan. Reads the snapshot's trees and inspects the target; writes nothing.
+     * Computes the plan under a shared lock. Reads the snapshot's trees and inspects the target; writes nothing.
      *
      * @throws dev.backup4j.core.common.NoSuchSnapshotException if no snapshot matches the selector
      * @throws UnsafeEntryException if a tree in scope holds a name that could escape the target
@@ -172,6 +190,17 @@ public final class RestorePlanner {
      */
     public RestorePlan plan(RestoreTarget target) throws IOException {
         Objects.requireNonNull(target, "target");
+        if (held != null && noLock) {
+            throw new IllegalStateException("lock and withoutLock exclude each other");
+        }
+        try (OperationLock lock = noLock ? OperationLock.none() : OperationLock.shared(repo, Optional.ofNullable(held))) {
+            RestorePlan plan = planLocked(target);
+            lock.confirm();
+            return plan;
+        }
+    }
+
+    private RestorePlan planLocked(RestoreTarget target) throws IOException {
         SnapshotChoice choice = selector.select(repo.snapshots());
         Walk w = new Walk(choice.snapshot(), target);
         Snapshot snap = choice.snapshot();

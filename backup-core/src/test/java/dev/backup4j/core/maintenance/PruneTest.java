@@ -123,6 +123,10 @@ class PruneTest {
             Repository repo = Fixtures.opener(faulty).open();
             assertThrows(IOException.class, () -> Prune.on(repo).maxUnused("0%").run());
             String when = "crash before " + counting.log().get(crashAt - 1);
+            // the crashed prune's lock file stays, as a killed process's does: unlock
+            try (Repository unlock = Fixtures.opener(real).open()) {
+                Locks.on(unlock).removeAll();
+            }
             assertValidAndRestoresIdentically(real, when);
             if (resticThere) {
                 Path dir = tmp.resolve("crash-" + crashAt);

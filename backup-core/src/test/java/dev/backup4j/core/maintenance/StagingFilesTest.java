@@ -100,9 +100,9 @@ class StagingFilesTest {
         try (Repository repo = Fixtures.opener(repoDir).open()) {
             Locks.on(repo).removeStale(); // unlock, as prune's exclusive lock needs
             try (RepositoryLock lock = Locks.on(repo).acquire(true)) {
-                Prune.on(repo).dryRun(true).run();
+                Prune.on(repo).dryRun(true).lock(lock).run();
                 assertTrue(Files.exists(staged), "a dry run removes nothing");
-                Prune.on(repo).run();
+                Prune.on(repo).lock(lock).run();
             }
             assertFalse(Files.exists(staged));
         }

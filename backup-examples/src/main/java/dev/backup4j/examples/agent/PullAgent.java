@@ -95,8 +95,8 @@ public final class PullAgent {
             }
             BackupResult b = backup.run();
             try (RepositoryLock lock = Locks.on(repo).acquire(true, Duration.ofMinutes(10))) {
-                ForgetResult f = Forget.on(repo).policy(policy).run();
-                PruneResult p = Prune.on(repo).run();
+                ForgetResult f = Forget.on(repo).policy(policy).lock(lock).run();
+                PruneResult p = Prune.on(repo).lock(lock).run();
                 LOG.info("night done: snapshot {}, {} kept, {} forgotten, {} bytes freed",
                         b.snapshot().requireId().shortString(), f.kept().size(), f.removed().size(), p.bytesFreed());
                 return new Run(b, f, p);

@@ -35,9 +35,8 @@ final class CheckCommand implements Callable<Integer> {
             throw new CliException("check flags --read-data and --read-data-subset cannot be used together");
         }
         CheckResult r;
-        try (Repository repo = cli.global.open(cli);
-                RepositoryLock lock = MaintenanceSupport.lock(cli, repo, false)) {
-            Check c = Check.on(repo);
+        try (Repository repo = cli.global.open(cli)) {
+            Check c = Check.on(repo); // under a shared lock, taken by the library
             if (readData) {
                 c.readData();
             } else if (subset != null) {

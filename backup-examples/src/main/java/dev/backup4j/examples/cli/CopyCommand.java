@@ -53,9 +53,7 @@ final class CopyCommand implements Callable<Integer> {
             throw new CliException("no source password: set BACKUP_FROM_PASSWORD or use --from-password-file FILE");
         }
         try (Repository src = Repository.at(Backends.local(Path.of(fromRepo))).password(pw).open();
-                Repository dst = cli.global.open(cli);
-                RepositoryLock srcLock = MaintenanceSupport.lock(cli, src, false);
-                RepositoryLock dstLock = MaintenanceSupport.lock(cli, dst, false)) {
+                Repository dst = cli.global.open(cli)) {
             Copy c = Copy.from(src).to(dst);
             if (!ids.isEmpty()) {
                 List<Snapshot> which = new ArrayList<>();

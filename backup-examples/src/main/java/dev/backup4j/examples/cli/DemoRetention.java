@@ -27,14 +27,14 @@ final class DemoRetention {
         RetentionPolicy policy = RetentionPresets.daily7Weekly3Monthly3(ZoneId.systemDefault());
         out.println("   policy: " + policy.describe());
         try (RepositoryLock lock = Locks.on(repo).acquire(true)) {
-            ForgetResult r = Forget.on(repo).policy(policy).run();
+            ForgetResult r = Forget.on(repo).policy(policy).lock(lock).run();
             for (KeptSnapshot k : r.decision().kept()) {
                 out.println("   keep    " + shortId(k.snapshot()) + "  " + k.reasons());
             }
             for (RetentionSnapshot s : r.decision().removed()) {
                 out.println("   remove  " + shortId(s) + "  (an older backup of the same day)");
             }
-            PruneResult p = Prune.on(repo).run();
+            PruneResult p = Prune.on(repo).lock(lock).run();
             out.println("   prune: " + p.packsDeleted() + " packs deleted, " + p.packsWritten() + " written, "
                     + Sizes.human(p.bytesFreed()) + " freed");
         }

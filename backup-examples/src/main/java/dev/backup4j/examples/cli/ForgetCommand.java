@@ -151,7 +151,7 @@ final class ForgetCommand implements Callable<Integer> {
                     ob.build().applyTo(pb);
                     policy = pb.build();
                 }
-                ForgetResult r = Forget.on(repo).policy(policy).dryRun(dryRun).run();
+                ForgetResult r = Forget.on(repo).policy(policy).dryRun(dryRun).lock(lock).run();
                 if (cli.global.json) {
                     JsonOut.print(spec, json(r));
                 } else {
@@ -162,7 +162,7 @@ final class ForgetCommand implements Callable<Integer> {
                 }
             }
             if (prune && !dryRun) {
-                PruneCommand.print(spec, cli.global.json, PruneCommand.run(repo, maxUnused, false));
+                PruneCommand.print(spec, cli.global.json, PruneCommand.run(repo, maxUnused, false, lock));
             }
         }
         return BackupCli.OK;

@@ -97,6 +97,7 @@ final class GlobalOptions {
         Repository.Opener o = Repository.at(decorate.apply(backend(cli))).password(password(cli))
                 .loadIndexInBackground();
         cacheDir(cli).ifPresent(o::cacheDir);
+        o.lockWait(MaintenanceSupport.lockWait(cli));
         String host = cli.env.get("BACKUP_HOSTNAME");
         if (host != null && !host.isBlank()) {
             o.hostname(host);

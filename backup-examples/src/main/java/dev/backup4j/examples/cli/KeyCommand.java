@@ -45,8 +45,7 @@ final class KeyCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         switch (action) {
             case "list" -> {
-                try (Repository repo = cli.global.open(cli); RepositoryLock l = MaintenanceSupport.lock(cli, repo,
-                        false)) {
+                try (Repository repo = cli.global.open(cli)) {
                     List<KeyInfo> keys = repo.keys();
                     if (cli.global.json) {
                         ArrayNode a = JsonOut.array();
@@ -68,8 +67,7 @@ final class KeyCommand implements Callable<Integer> {
             }
             case "add", "passwd" -> {
                 char[] pw = newPassword();
-                try (Repository repo = cli.global.open(cli); RepositoryLock l = MaintenanceSupport.lock(cli, repo,
-                        action.equals("passwd"))) {
+                try (Repository repo = cli.global.open(cli)) { // the library locks (exclusive for passwd)
                     Id k = action.equals("add") ? repo.addKey(pw) : repo.changePassword(pw);
                     out.println(action.equals("add") ? "saved new key as <Key of " + k.shortString() + ">"
                             : "saved new key as " + k.shortString());
@@ -79,8 +77,7 @@ final class KeyCommand implements Callable<Integer> {
                 if (id == null) {
                     throw new CliException("key remove needs the ID of the key to remove (see key list)");
                 }
-                try (Repository repo = cli.global.open(cli); RepositoryLock l = MaintenanceSupport.lock(cli, repo,
-                        true)) {
+                try (Repository repo = cli.global.open(cli)) { // removeKey takes an exclusive lock
                     List<KeyInfo> keys = repo.keys();
                     List<KeyInfo> match = keys.stream().filter(k -> k.id().toString().startsWith(id.toLowerCase(
                             java.util.Locale.ROOT))).toList();

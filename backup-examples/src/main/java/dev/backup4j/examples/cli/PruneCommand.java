@@ -32,16 +32,19 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Repository repo = cli.global.open(cli);
-                RepositoryLock lock = MaintenanceSupport.lock(cli, repo, true)) {
-            PruneResult r = run(repo, maxUnused, dryRun);
+        try (Repository repo = cli.global.open(cli)) {
+            PruneResult r = run(repo, maxUnused, dryRun, null); // the library takes the exclusive lock
             print(spec, cli.global.json, r);
         }
         return BackupCli.OK;
     }
 
-    static PruneResult run(Repository repo, String maxUnused, boolean dryRun) throws java.io.IOException {
+    static PruneResult run(Repository repo, String maxUnused, boolean dryRun, RepositoryLock held)
+            throws java.io.IOException {
         Prune p = Prune.on(repo).dryRun(dryRun);
+        if (held != null) {
+            p.lock(held);
+        }
         if (maxUnused != null) {
             p.maxUnused(maxUnused);
         }

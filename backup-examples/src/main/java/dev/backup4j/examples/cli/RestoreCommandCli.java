@@ -125,12 +125,17 @@ final class RestoreCommandCli implements Callable<Integer> {
     public Integer call() throws Exception {
         GlobalOptions g = cli.global;
         try (Repository repo = g.open(cli); RepositoryLock lock = noLock ? null
-                : Locks.on(repo).acquireUnconfirmed(false)) {
+                : Locks.on(repo).acquireUnconfirmed(false, MaintenanceSupport.lockWait(cli))) {
             RestorePlanner planner = planner(repo);
             RestorePlan plan;
             PrintWriter out = spec.commandLine().getOut();
             // planned against the target as it is, creating nothing: an unknown snapshot or path leaves no
             // directory behind, and a dry run writes nothing
+            if (lock != null) {
+                planner.lock(lock);
+            } else {
+                planner.withoutLock();
+            }
             try (RestoreTarget view = RestoreTargets.directoryView(target)) {
                 plan = plan(planner, view);
             }
@@ -144,10 +149,12 @@ final class RestoreCommandCli implements Callable<Integer> {
             }
             RestoreReport r;
             try (RestoreTarget t = RestoreTargets.directoryTarget(target).owners(!noOwner).sparse(sparse).open()) {
-                if (lock != null) {
-                    lock.confirm(); // the lock's second check, after planning instead of a pause before it
-                }
                 RestoreExecutor ex = RestoreExecutor.of(repo);
+                if (lock != null) {
+                    ex.lock(lock); // confirmed at the end of planning
+                } else {
+                    ex.withoutLock();
+                }
                 if (threads != null) {
                     ex.threads(threads);
                 }
