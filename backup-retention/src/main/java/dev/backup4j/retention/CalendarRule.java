@@ -2,6 +2,7 @@ package dev.backup4j.retention;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -139,6 +140,18 @@ public final class CalendarRule {
         tag.ifPresent(t -> b.append(" tagged ").append(t));
         among.ifPresent(a -> b.append(" among last of each ").append(a.id()));
         return b.append(", ").append(window).toString();
+    }
+
+    /** Rules are equal when they keep the same snapshots for the same reasons: same parts, same name. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CalendarRule r && r.calendar.equals(calendar) && r.newest == newest && r.among.equals(among)
+                && r.window.equals(window) && r.tag.equals(tag) && r.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(calendar, newest, among, window, tag, name);
     }
 
     @Override

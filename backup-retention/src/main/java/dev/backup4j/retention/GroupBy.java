@@ -122,6 +122,20 @@ public final class GroupBy {
         return b.toString();
     }
 
+    /**
+     * Equal groupings split snapshots the same way: the same fields, or custom groupings with the same name and the
+     * same key function object.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GroupBy g && g.fields.equals(fields) && g.name.equals(name) && g.custom == custom;
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode() * 31 + name.hashCode();
+    }
+
     /** restic's form ({@code host,paths}), {@code custom:name}, or empty for no grouping. */
     @Override
     public String toString() {

@@ -16,9 +16,13 @@ import java.util.function.Function;
  * Ready-made policies, one for each published backup policy the library must express (docs/retention.md shows each
  * one as a simulated timeline). Each is named after what it does; each needs the zone its calendar is read in.
  *
+ * <p>Every preset is a starting point: {@link RetentionPolicy#toBuilder()} on it gives a builder with all of its rules,
+ * to add rules or holds, and {@code p.toBuilder().build()} decides exactly as {@code p}.
+ *
  * <pre>{@code
  * RetentionPolicy p = RetentionPresets.daily7Weekly3Monthly3(ZoneId.of("Europe/Brussels"));
  * RetentionPolicy q = RetentionPresets.byName("daily2", ZoneId.of("Asia/Kolkata"));
+ * RetentionPolicy r = p.toBuilder().keepMonthly(12).holdTags("legal-hold").build();
  * }</pre>
  */
 public final class RetentionPresets {
@@ -78,7 +82,8 @@ public final class RetentionPresets {
     /**
      * Daily for a week, weekly for four, a year for tagged data (policy C, a media company's ISMS): every snapshot
      * younger than 7 days; the last snapshot of each ISO week younger than 4 weeks; every snapshot carrying {@code tag}
-     * younger than 1 year. Legal holds are {@link RetentionSnapshot#held()} and are honoured by every policy.
+     * younger than 1 year. Legal holds are honoured by every policy: {@link RetentionSnapshot#held()}, or add them to
+     * this preset with {@code toBuilder().holdTags("legal-hold")} or {@link RetentionPolicy.Builder#hold}.
      */
     public static RetentionPolicy daily7Weekly4TaggedYear(ZoneId zone, String tag) {
         requireNonNull(tag, "tag");

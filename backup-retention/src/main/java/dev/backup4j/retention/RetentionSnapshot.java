@@ -30,7 +30,8 @@ public interface RetentionSnapshot {
 
     /**
      * Whether the snapshot is pinned or on legal hold. A held snapshot is never removed by any policy,
-     * whatever its rules say.
+     * whatever its rules say (reason {@code held}); it still takes part in the rules like any other snapshot. A policy
+     * can hold more snapshots through {@link RetentionPolicy.Builder#holdTags} and {@link RetentionPolicy.Builder#hold}.
      */
     boolean held();
 }

@@ -313,6 +313,17 @@ final class Rules {
         }
     }
 
+    /** The flag of a single-valued rule (count or keep-within, for example {@code keep-daily}); empty for others. */
+    static Optional<String> flagOf(Rule r) {
+        if (r instanceof Count c) {
+            return Optional.of(c.flag());
+        }
+        if (r instanceof Within w) {
+            return Optional.of(w.flag());
+        }
+        return Optional.empty();
+    }
+
     /** Assigns each distinct calendar an index, refusing two different calendars that share an id. */
     static Map<RetentionCalendar, Integer> indexCalendars(List<Rule> rules) {
         Map<RetentionCalendar, Integer> index = new LinkedHashMap<>();

@@ -20,8 +20,12 @@ import java.util.function.Predicate;
  * as {@code restic forget}. Data stays until {@link Prune} runs.
  *
  * <pre>{@code
- * RetentionPolicy p = RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build();  // grouped by host and paths
- * ForgetResult r = Forget.on(repo).policy(p).run();      // takes an exclusive lock while it runs
+ * RetentionPolicy p = RetentionPolicy.builder().zone(ZoneId.of("Europe/Brussels"))
+ *     .keepDaily(7).keepWeekly(4)                  // grouped by host and paths
+ *     .holdTags("legal-hold")                      // never removes a snapshot tagged legal-hold
+ *     .build();
+ * ForgetResult r = Forget.on(repo).policy(p)       // takes an exclusive lock while it runs
+ *     .hold(s -> s.instant().isBefore(auditEnd)).run();
  * System.out.println(r.decision().explain());
  * }</pre>
  *
@@ -34,6 +38,7 @@ public final class Forget {
     private boolean dryRun;
     private Predicate<Snapshot> filter;
     private RepositoryLock held;
+    private final List<Predicate<? super Snapshot>> holds = new ArrayList<>();
 
     private Forget(Repository repo) {
         this.repo = repo;
@@ -82,6 +87,20 @@ public final class Forget {
     }
 
     /**
+     * Puts the snapshots {@code which} accepts on hold for this run: the policy sees them as
+     * {@link dev.backup4j.retention.RetentionSnapshot#held() held}, so they are never removed (reason {@code held}).
+     * Held snapshots take part in the policy's rules like any other (see {@link RetentionPolicy}). May be called
+     * several times: a snapshot any predicate accepts is held. Holds by tag or by retention's view of a snapshot can
+     * also be part of the policy ({@code RetentionPolicy.Builder.holdTags}, {@code hold}).
+     *
+     * @throws NullPointerException if {@code which} is null
+     */
+    public Forget hold(Predicate<? super Snapshot> which) {
+        holds.add(Objects.requireNonNull(which, "which"));
+        return this;
+    }
+
+    /**
      * Decides and, unless this is a dry run, deletes the removed snapshots' files, holding an exclusive lock.
      *
      * @throws IllegalStateException if no policy was set
@@ -103,7 +122,7 @@ public final class Forget {
         List<RetentionView> views = new ArrayList<>();
         for (Snapshot s : repo.snapshots()) {
             if (filter == null || filter.test(s)) {
-                views.add(new RetentionView(s));
+                views.add(new RetentionView(s, holds.stream().anyMatch(h -> h.test(s))));
             }
         }
         RetentionDecision d = policy.apply(views, repo.clock().instant());

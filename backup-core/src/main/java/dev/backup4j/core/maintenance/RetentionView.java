@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** A core {@link Snapshot} as retention sees it: restic's hex id, time, host, paths and tags; never held. */
-record RetentionView(Snapshot snapshot) implements RetentionSnapshot {
+/**
+ * A core {@link Snapshot} as retention sees it: restic's hex id, time, host, paths and tags; {@code held} when one of
+ * {@link Forget#hold}'s predicates matched it.
+ */
+record RetentionView(Snapshot snapshot, boolean held) implements RetentionSnapshot {
     @Override
     public String id() {
         return snapshot.requireId().toString();
@@ -31,10 +34,5 @@ record RetentionView(Snapshot snapshot) implements RetentionSnapshot {
     @Override
     public Set<String> tags() {
         return Set.copyOf(snapshot.tags());
-    }
-
-    @Override
-    public boolean held() {
-        return false;
     }
 }
