@@ -3,6 +3,7 @@ package dev.backup4j.core.restore;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
+import dev.backup4j.core.common.NoSuchPathException;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -33,7 +34,8 @@ public final class SnapshotDump {
      * Dumps {@code path} of the chosen snapshot to {@code out} (which is flushed, not closed).
      *
      * @return the kind of entry dumped: {@link NodeType#FILE} (raw content) or {@link NodeType#DIR} (a tar)
-     * @throws CorruptDataException if the path does not exist, is neither file nor directory, or a blob is damaged
+     * @throws NoSuchPathException if the path is not in the snapshot
+     * @throws CorruptDataException if the path is neither file nor directory, or a blob is damaged
      */
     public static NodeType write(Repository repo, SnapshotSelector selector, String path, OutputStream out)
             throws IOException {
@@ -88,15 +90,15 @@ public final class SnapshotDump {
         for (String c : path.substring(1).split("/")) {
             if (found != null) {
                 if (found.type() != NodeType.DIR || found.subtree().isEmpty()) {
-                    throw new CorruptDataException("snapshot " + snap.requireId().shortString() + ": " + where
+                    throw new NoSuchPathException(path, "snapshot " + snap.requireId().shortString() + ": " + where
                             + " is not a directory");
                 }
                 tree = found.subtree().get();
             }
             Tree t = repo.loadTree(tree);
             String at = where;
-            found = t.find(c).orElseThrow(() -> new CorruptDataException("snapshot " + snap.requireId().shortString()
-                    + " has no '" + c + "' in '" + (at.isEmpty() ? "/" : at) + "'"));
+            found = t.find(c).orElseThrow(() -> new NoSuchPathException(path, "snapshot "
+                    + snap.requireId().shortString() + " has no '" + c + "' in '" + (at.isEmpty() ? "/" : at) + "'"));
             where = where + "/" + c;
         }
         return found;
