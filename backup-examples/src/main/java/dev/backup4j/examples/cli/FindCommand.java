@@ -7,8 +7,17 @@ import dev.backup4j.core.browse.TreeEntry;
 import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.snapshot.Snapshot;
 import java.io.PrintWriter;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code find [--ignore-case] [--long] [--snapshot ID]... PATTERN...}: entries whose path matches a pattern, per
+ * {@code find [--ignore-case] [--long] [--oldest T] [--newest T] [--snapshot ID]... PATTERN...}: entries whose path matches a pattern, per
  * snapshot, as restic 0.14's {@code find}. {@code --json}: one array of {@code {"matches":[...],"hits":N,
  * "snapshot":ID}}, one object per snapshot with matches.
  */
@@ -43,6 +52,14 @@ final class FindCommand implements Callable<Integer> {
     @Option(names = {"-l", "--long"}, description = "Use a long listing format showing size and mode.")
     boolean longFormat;
 
+    @Option(names = {"-O", "--oldest"}, paramLabel = "TIME",
+            description = "Only entries modified at or after TIME (local time: 2006-01-02[ 15:04[:05[ -0700]]] or"
+                    + " 02.01.2006[ 15:04[:05[ -0700]]]).")
+    String oldest;
+
+    @Option(names = {"-N", "--newest"}, paramLabel = "TIME", description = "Only entries modified at or before TIME.")
+    String newest;
+
     @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Only snapshots of HOST (no --snapshot).")
     List<String> hosts = new ArrayList<>();
 
@@ -55,12 +72,36 @@ final class FindCommand implements Callable<Integer> {
     @Option(names = "--no-lock", description = "Do not take a shared lock on the repository.")
     boolean noLock;
 
+    /** restic find's time formats (those without zone names), in this machine's zone unless an offset is given. */
+    private static final List<String> TIME_FORMATS = List.of("yyyy-MM-dd", "yyyy-MM-dd H:mm", "yyyy-MM-dd H:mm:ss",
+            "yyyy-MM-dd H:mm:ss xx", "dd.MM.yyyy", "dd.MM.yyyy H:mm", "dd.MM.yyyy H:mm:ss", "dd.MM.yyyy H:mm:ss xx");
+
+    static OffsetDateTime parseTime(String s) {
+        for (String f : TIME_FORMATS) {
+            DateTimeFormatter fmt = new DateTimeFormatterBuilder().appendPattern(f)
+                    .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                    .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0).toFormatter(Locale.ROOT);
+            try {
+                java.time.temporal.TemporalAccessor t = fmt.parse(s);
+                LocalDateTime local = LocalDateTime.from(t);
+                return t.isSupported(ChronoField.OFFSET_SECONDS)
+                        ? local.atOffset(ZoneOffset.ofTotalSeconds(t.get(ChronoField.OFFSET_SECONDS)))
+                        : local.atZone(ZoneId.systemDefault()).toOffsetDateTime();
+            } catch (DateTimeParseException e) {
+                // try the next format
+            }
+        }
+        throw new CliException("unable to parse time: \"" + s + "\"");
+    }
+
     @Override
     public Integer call() throws Exception {
         PathPattern pattern = PathPattern.of(patterns);
         if (ignoreCase) {
             pattern = pattern.ignoringCase();
         }
+        OffsetDateTime from = oldest == null ? null : parseTime(oldest);
+        OffsetDateTime to = newest == null ? null : parseTime(newest);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean json = cli.global.json;
@@ -73,7 +114,11 @@ final class FindCommand implements Callable<Integer> {
                 out.print('[');
             }
             for (Snapshot s : chosen) {
-                List<TreeEntry> hits = SnapshotBrowser.of(repo, s).find(pattern);
+                // restic checks the times of matching entries only: a directory outside the range is still searched
+                List<TreeEntry> hits = SnapshotBrowser.of(repo, s).find(pattern).stream()
+                        .filter(e -> (from == null || !e.node().mtime().isBefore(from))
+                                && (to == null || !e.node().mtime().isAfter(to)))
+                        .toList();
                 if (hits.isEmpty()) {
                     continue;
                 }

@@ -118,6 +118,20 @@ class BrowseCommandsTest {
     }
 
     @Test
+    void findTimesAsResticParsesThem() {
+        java.time.ZoneId here = java.time.ZoneId.systemDefault();
+        assertEquals(java.time.LocalDate.of(2024, 5, 1).atStartOfDay(here).toOffsetDateTime(),
+                FindCommand.parseTime("2024-05-01"));
+        assertEquals(java.time.OffsetDateTime.parse("2024-05-01T02:03:04-07:00"),
+                FindCommand.parseTime("2024-05-01 02:03:04 -0700"));
+        assertEquals(java.time.LocalDateTime.of(2024, 5, 1, 2, 3).atZone(here).toOffsetDateTime(),
+                FindCommand.parseTime("01.05.2024 02:03"));
+        CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+                () -> FindCommand.parseTime("yesterday"));
+        assertEquals("unable to parse time: \"yesterday\"", e.getMessage());
+    }
+
+    @Test
     void goJsonEscapesAsGoDoes() {
         ObjectNode o = JsonOut.object();
         o.put("k", "<a&b>\u2028\u0001\n\t\"\\ \uDCFF \uD83D\uDE00 é\u007f");

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -76,6 +78,9 @@ class BrowseResticDifferentialTest {
         Files.createDirectories(src.resolve("emptydir"));
         Files.writeString(src.resolve("a.txt"), "hello\n");
         Files.writeString(src.resolve("dup.txt"), "hello\n"); // same content as a.txt
+        for (String old : List.of("a.txt", "dup.txt")) { // for find --oldest/--newest
+            Files.setLastModifiedTime(src.resolve(old), FileTime.from(Instant.parse("2020-06-15T12:00:00Z")));
+        }
         Files.write(src.resolve("empty"), new byte[0]);
         Files.writeString(src.resolve("setuid.sh"), "#!/bin/sh\n");
         run("chmod", "4755", src.resolve("setuid.sh").toString());
@@ -168,7 +173,9 @@ class BrowseResticDifferentialTest {
         for (String[] args : List.of(new String[] {"*.txt"}, new String[] {"sub"}, new String[] {srcDir + "/d/**"},
                 new String[] {"-i", "*.TXT", "[a-c]*"}, new String[] {"?"}, new String[] {"*&*", "emoji*"},
                 new String[] {"no-such-name"}, new String[] {"--host", "restic-host", "--host", "lib-host", "p*"},
-                new String[] {"--tag", "one", "*.bin"})) {
+                new String[] {"--tag", "one", "*.bin"}, new String[] {"--newest", "2021-01-01", "*"},
+                new String[] {"-O", "01.01.2021 00:00:00 +0000", "*.txt"},
+                new String[] {"--oldest", "2020-06-15 12:00", "--newest", "2020-06-15 12:00:00 +0000", "*"})) {
             compareFind("find --json " + String.join(" ", args), theirs(restic, concat("find", "--json", args)),
                     ours(repo, concat("find", "--json", args)), false);
         }
