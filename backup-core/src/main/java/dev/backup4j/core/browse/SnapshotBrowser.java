@@ -167,6 +167,7 @@ public final class SnapshotBrowser {
      * @throws IllegalArgumentException if a directory path does not start with '/'
      */
     public void listTree(List<String> dirs, boolean recursive, Consumer<TreeEntry> out) throws IOException {
+        Objects.requireNonNull(dirs, "dirs");
         Objects.requireNonNull(out, "out");
         List<String> ds = new ArrayList<>();
         for (String d : dirs) {
