@@ -91,15 +91,17 @@ public final class SnapshotBrowser {
     public Optional<Node> stat(String path) throws IOException {
         String p = SnapshotPaths.clean(Objects.requireNonNull(path, "path"));
         Node n = root();
+        String at = "/";
         for (String name : SnapshotPaths.elements(p)) {
             if (n.type() != NodeType.DIR) {
                 return Optional.empty();
             }
-            Optional<Node> child = tree(n, p).find(name);
+            Optional<Node> child = tree(n, at).find(name);
             if (child.isEmpty()) {
                 return Optional.empty();
             }
             n = child.get();
+            at = SnapshotPaths.join(at, name);
         }
         return Optional.of(n);
     }

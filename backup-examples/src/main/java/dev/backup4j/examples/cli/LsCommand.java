@@ -59,7 +59,11 @@ final class LsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean json = cli.global.json;
         try (Repository repo = cli.global.open(cli)) {
-            Snapshot s = new SnapshotArgs(hosts, tags, paths).one(repo.snapshots(), snapshot);
+            SnapshotArgs filters = new SnapshotArgs(hosts, tags, paths);
+            if (!snapshot.equals("latest") && filters.hasFilters()) {
+                spec.commandLine().getErr().println("Ignoring filters as there are explicit snapshot ids given");
+            }
+            Snapshot s = filters.one(repo.snapshots(), snapshot);
             if (json) {
                 out.println(GoJson.write(NodeFormat.lsSnapshotJson(s)));
             } else {
