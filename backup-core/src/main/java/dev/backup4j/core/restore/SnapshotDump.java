@@ -3,6 +3,7 @@ package dev.backup4j.core.restore;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
+import dev.backup4j.core.common.NoSuchPathException;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -30,15 +31,25 @@ public final class SnapshotDump {
     }
 
     /**
-     * Dumps {@code path} of the chosen snapshot to {@code out} (which is flushed, not closed).
+     * Dumps {@code path} of the chosen snapshot to {@code out} (which is flushed, not closed), under a shared lock.
      *
      * @return the kind of entry dumped: {@link NodeType#FILE} (raw content) or {@link NodeType#DIR} (a tar)
-     * @throws CorruptDataException if the path does not exist, is neither file nor directory, or a blob is damaged
+     * @throws NoSuchPathException if the path is not in the snapshot
+     * @throws CorruptDataException if the path is neither file nor directory, or a blob is damaged
      */
     public static NodeType write(Repository repo, SnapshotSelector selector, String path, OutputStream out)
             throws IOException {
         Objects.requireNonNull(repo, "repo");
         Objects.requireNonNull(out, "out");
+        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.shared(
+                repo, java.util.Optional.empty())) {
+            lock.confirm(); // before anything is written to out
+            return writeLocked(repo, selector, path, out, lock.lock().orElseThrow());
+        }
+    }
+
+    private static NodeType writeLocked(Repository repo, SnapshotSelector selector, String path, OutputStream out,
+            dev.backup4j.core.maintenance.RepositoryLock lock) throws IOException {
         Snapshot snap = selector.select(repo.snapshots()).snapshot();
         String p = path.startsWith("/") ? path : "/" + path;
         while (p.length() > 1 && p.endsWith("/")) {
@@ -72,7 +83,8 @@ public final class SnapshotDump {
             if (!p.equals("/")) {
                 planner.subPath(p);
             }
-            r = RestoreExecutor.of(repo).threads(1).execute(planner.plan(tar), tar);
+            planner.lock(lock);
+            r = RestoreExecutor.of(repo).threads(1).lock(lock).execute(planner.plan(tar), tar);
         }
         if (!r.complete()) {
             throw new CorruptDataException(r.errors().size() + " entries could not be dumped, first "
@@ -88,15 +100,15 @@ public final class SnapshotDump {
         for (String c : path.substring(1).split("/")) {
             if (found != null) {
                 if (found.type() != NodeType.DIR || found.subtree().isEmpty()) {
-                    throw new CorruptDataException("snapshot " + snap.requireId().shortString() + ": " + where
+                    throw new NoSuchPathException(path, "snapshot " + snap.requireId().shortString() + ": " + where
                             + " is not a directory");
                 }
                 tree = found.subtree().get();
             }
             Tree t = repo.loadTree(tree);
             String at = where;
-            found = t.find(c).orElseThrow(() -> new CorruptDataException("snapshot " + snap.requireId().shortString()
-                    + " has no '" + c + "' in '" + (at.isEmpty() ? "/" : at) + "'"));
+            found = t.find(c).orElseThrow(() -> new NoSuchPathException(path, "snapshot "
+                    + snap.requireId().shortString() + " has no '" + c + "' in '" + (at.isEmpty() ? "/" : at) + "'"));
             where = where + "/" + c;
         }
         return found;

@@ -27,8 +27,9 @@ public final class BackupCli {
      */
     private static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(InitCommand.class,
             BackupCommandCli.class, SnapshotsCommand.class, RestoreCommandCli.class, DumpCommand.class,
-            DemoCommand.class, ForgetCommand.class, PruneCommand.class, CheckCommand.class, CopyCommand.class,
-            KeyCommand.class, UnlockCommand.class, SimulateCommand.class);
+            LsCommand.class, FindCommand.class, DiffCommand.class, StatsCommand.class, DemoCommand.class,
+            ForgetCommand.class, PruneCommand.class, CheckCommand.class, CopyCommand.class, KeyCommand.class,
+            UnlockCommand.class, SimulateCommand.class);
 
     /** Exit code for success. */
     public static final int OK = 0;

@@ -54,8 +54,8 @@ class BackupCliTest {
         assertEquals("[]", snaps.out().strip());
         // no command named: the usage lists them all, and an unknown one is an error naming the choices
         Run help = cli("--help");
-        for (String c : new String[] {"init", "backup", "snapshots", "restore", "dump", "forget", "prune", "check",
-            "copy", "key", "unlock", "simulate", "demo"}) {
+        for (String c : new String[] {"init", "backup", "snapshots", "restore", "dump", "ls", "find", "diff", "stats",
+            "forget", "prune", "check", "copy", "key", "unlock", "simulate", "demo"}) {
             assertTrue(help.out().contains("\n  " + c + " "), c + " missing from:\n" + help.out());
         }
         Run unknown = cli("--repo", repo, "snapshot");
