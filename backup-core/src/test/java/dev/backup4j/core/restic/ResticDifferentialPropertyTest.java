@@ -258,8 +258,9 @@ class ResticDifferentialPropertyTest {
                         edges.add("type:sparse");
                     } else {
                         int[] sizes = {0, 1, 1 + rnd.nextInt(4096), 4096, 65537};
-                        int size = kind == Kind.BIG ? 512 * 1024 + rnd.nextInt(2 * 1024 * 1024)
-                                : sizes[op.gene(5) % sizes.length];
+                        // multi-chunk files, and files at the chunker's minimum (512 KiB) and one byte either side
+                        int[] big = {512 * 1024 - 1, 512 * 1024, 512 * 1024 + 1, 512 * 1024 + rnd.nextInt(2 << 20)};
+                        int size = kind == Kind.BIG ? big[op.gene(5) % big.length] : sizes[op.gene(5) % sizes.length];
                         byte[] data = new byte[size];
                         rnd.nextBytes(data);
                         m.file(rel, data);
