@@ -76,6 +76,7 @@ public final class Repository implements Closeable {
     private final Clock clock;
     private final Chunker chunker;
     private final Opener options;
+    private volatile boolean appendOnly;
 
     private final Object packLock = new Object();
     private final Map<BlobType, OpenPack> openPacks = new EnumMap<>(BlobType.class);
@@ -99,6 +100,7 @@ public final class Repository implements Closeable {
         this.clock = options.clock;
         this.chunker = Chunker.of(config.chunkerPolynomial());
         this.options = options;
+        this.appendOnly = options.appendOnly;
     }
 
     /** Starts opening or creating the repository stored in {@code backend}. */
@@ -119,6 +121,7 @@ public final class Repository implements Closeable {
         private String username;
         private Path cacheDir;
         private boolean indexInBackground;
+        private boolean appendOnly;
         private java.time.Duration lockWait = java.time.Duration.ZERO;
         private java.time.Duration lockCheckDelay = dev.backup4j.core.maintenance.Locks.DEFAULT_CHECK_DELAY;
         private final Set<String> set = new HashSet<>();
@@ -231,6 +234,20 @@ public final class Repository implements Closeable {
         public Opener loadIndexInBackground() {
             once("loadIndexInBackground");
             this.indexInBackground = true;
+            return this;
+        }
+
+        /**
+         * Opens the repository append-only: the library deletes or overwrites nothing but its own lock files, so
+         * forget, prune and removing a key fail with {@link dev.backup4j.core.common.AppendOnlyRepositoryException}
+         * before touching anything, and backups, restores and checks work as usual. Use it with storage that refuses
+         * deletes anyway (an append-only REST server, object-store credentials without delete), so that the library
+         * never starts a prune it cannot finish. A repository not opened so becomes append-only for the rest of its
+         * life in this process when the storage first refuses a delete.
+         */
+        public Opener appendOnly() {
+            once("appendOnly");
+            this.appendOnly = true;
             return this;
         }
 
@@ -511,6 +528,37 @@ public final class Repository implements Closeable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** True if the repository is append-only: opened so, or its storage refused a delete (see {@link Opener#appendOnly}). */
+    public boolean isAppendOnly() {
+        return appendOnly;
+    }
+
+    /**
+     * Fails if the repository is append-only; for operations that delete, before they change anything.
+     *
+     * @throws dev.backup4j.core.common.AppendOnlyRepositoryException if it is
+     */
+    public void requireDeletable(String operation) throws dev.backup4j.core.common.AppendOnlyRepositoryException {
+        if (appendOnly) {
+            throw new dev.backup4j.core.common.AppendOnlyRepositoryException(operation + " cannot run: "
+                    + backend.location() + " is append-only" + (options.appendOnly ? " (opened with appendOnly)"
+                    : " (its storage refused a delete)") + "; nothing was deleted");
+        }
+    }
+
+    /**
+     * Notes that the storage refused a delete: from now on the repository is append-only in this process. Returns
+     * the exception to throw, naming the operation.
+     */
+    public dev.backup4j.core.common.AppendOnlyRepositoryException refusedDelete(String operation,
+            java.nio.file.AccessDeniedException refusal) {
+        appendOnly = true;
+        return new dev.backup4j.core.common.AppendOnlyRepositoryException(operation + " stopped: the storage at "
+                + backend.location() + " refused to delete (" + refusal.getMessage() + "); the repository is "
+                + "append-only, so forget and prune cannot run on it. It stays valid: what was written before the "
+                + "refusal is indexed, and restic check passes", refusal);
     }
 
     /** How long operations wait for a conflicting lock (see {@link Opener#lockWait}). */
@@ -1070,6 +1118,7 @@ public final class Repository implements Closeable {
     public void removeKey(Id id, Optional<dev.backup4j.core.maintenance.RepositoryLock> held) throws IOException {
         try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
                 this, held)) {
+            requireDeletable("removing a key");
             removeKeyLocked(id);
         }
     }
@@ -1105,6 +1154,7 @@ public final class Repository implements Closeable {
         requireNonEmpty(Objects.requireNonNull(newPassword, "newPassword"));
         try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
                 this, held)) {
+            requireDeletable("changing the password");
             Id id = writeKey(backend, key, newPassword, options.kdf, OffsetDateTime.now(clock), options.username,
                     options.hostname);
             backend.delete(Handle.of(FileType.KEY, keyId));

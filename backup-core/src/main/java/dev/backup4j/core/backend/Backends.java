@@ -60,6 +60,16 @@ public final class Backends {
     }
 
     /**
+     * A repository served over restic's REST protocol, version 2 ({@code rest-server}, {@code rclone serve restic}):
+     * restic's {@code rest:URL}, e.g. {@code http://user:secret@host:8000/repo}. Requests time out after 10 minutes.
+     *
+     * @throws IllegalArgumentException if the URL is not http or https
+     */
+    public static Backend rest(java.net.URI url) {
+        return new RestBackend(url, java.time.Duration.ofMinutes(10));
+    }
+
+    /**
      * Prepares an empty location for a new repository (for a directory: the folders of restic's layout, including
      * {@code data/00} to {@code data/ff}). Backends without folders need nothing.
      */

@@ -105,6 +105,8 @@ public final class Forget {
      *
      * @throws IllegalStateException if no policy was set
      * @throws IllegalArgumentException if the caller's lock is shared and this is not a dry run
+     * @throws dev.backup4j.core.common.AppendOnlyRepositoryException if snapshots are to be removed from an
+     *     append-only repository (nothing is removed; a dry run still decides)
      * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds a lock (a backup, a
      *     restore) and still does after the repository's lock wait
      */
@@ -132,12 +134,15 @@ public final class Forget {
         for (RetentionView v : views) {
             (removedIds.contains(v.id()) ? removed : kept).add(v.snapshot());
         }
-        if (!dryRun) {
+        if (!dryRun && !removed.isEmpty()) {
+            repo.requireDeletable("forget");
             for (Snapshot s : removed) {
                 try {
                     repo.backend().delete(Handle.of(FileType.SNAPSHOT, s.requireId()));
                 } catch (NoSuchFileException e) {
                     // removed by someone else meanwhile: the outcome is the same
+                } catch (java.nio.file.AccessDeniedException e) {
+                    throw repo.refusedDelete("forget", e);
                 }
             }
         }

@@ -303,6 +303,9 @@ public final class Prune {
      * behind ({@link Locks#removeAbandonedStagingFiles()}).
      *
      * @throws IllegalArgumentException if the caller's lock is shared and this is not a dry run
+     * @throws dev.backup4j.core.common.AppendOnlyRepositoryException if there is something to delete and the
+     *     repository is append-only (opened so: nothing is written; found by the storage's refusal: the packs and
+     *     index written before it are valid, nothing was deleted)
      * @throws dev.backup4j.core.common.RepositoryLockedException if another process holds a lock and still does
      *     after the repository's lock wait (nothing is deleted then)
      */
@@ -314,8 +317,15 @@ public final class Prune {
                 lock.confirm();
                 return new PruneResult(plan, true, 0, 0, 0, 0, 0);
             }
+            if (!plan.nothingToDo()) {
+                repo.requireDeletable("prune");
+            }
             Locks.on(repo).removeAbandonedStagingFiles();
-            return execute(plan);
+            try {
+                return execute(plan);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw repo.refusedDelete("prune", e);
+            }
         }
     }
 

@@ -17,18 +17,32 @@ import org.junit.jupiter.api.Assumptions;
  * variable CI is "true" (CI installs it) and are skipped with a message otherwise.
  */
 public final class Restic {
-    private final Path repo;
+    private final String repo;
     private final String password;
+    private final Map<String, String> env;
 
-    private Restic(Path repo, String password) {
+    private Restic(String repo, String password, Map<String, String> env) {
         this.repo = repo;
         this.password = password;
+        this.env = env;
+    }
+
+    /** The same runner with these environment variables for every run (e.g. S3 credentials). */
+    public Restic withEnvironment(Map<String, String> extra) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(extra);
+        return new Restic(repo, password, Map.copyOf(all));
     }
 
     /** A runner for the repository at {@code repo}, failing or skipping the test if restic is missing. */
     public static Restic on(Path repo, String password) {
+        return at(repo.toString(), password);
+    }
+
+    /** A runner for a repository given as restic's {@code -r} takes it ({@code rest:http://...}, {@code s3:...}). */
+    public static Restic at(String location, String password) {
         requireRestic();
-        return new Restic(repo, password);
+        return new Restic(location, password, Map.of());
     }
 
     /** Fails (CI) or skips (elsewhere) the current test if there is no restic binary. */
@@ -93,11 +107,12 @@ public final class Restic {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary());
         cmd.add("-r");
-        cmd.add(repo.toString());
+        cmd.add(repo);
         cmd.add("--no-cache");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("RESTIC_PASSWORD", password);
+        pb.environment().putAll(this.env);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("restic-out", ".bin");
         Path err = Files.createTempFile("restic-err", ".txt");

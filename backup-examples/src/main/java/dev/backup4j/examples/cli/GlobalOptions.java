@@ -32,6 +32,19 @@ final class GlobalOptions {
             description = "known_hosts file for sftp: repositories (default: ~/.ssh/known_hosts).")
     Path sshKnownHosts;
 
+    @Option(names = "--append-only", scope = ScopeType.INHERIT, description = "Open the repository append-only: "
+            + "nothing but this run's lock files is deleted or overwritten; forget, prune and key removal refuse.")
+    boolean appendOnly;
+
+    @Option(names = "--object-lock-days", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "s3: write every object but lock files with an S3 Object Lock retention of N days "
+                    + "(the bucket needs Object Lock; mode from --object-lock-mode).")
+    Integer objectLockDays;
+
+    @Option(names = "--object-lock-mode", scope = ScopeType.INHERIT, paramLabel = "MODE", defaultValue = "governance",
+            description = "governance or compliance. Default: ${DEFAULT-VALUE}.")
+    String objectLockMode;
+
     @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Local cache directory (default: $BACKUP_CACHE_DIR, else $XDG_CACHE_HOME/backup4j, else"
                     + " ~/.cache/backup4j).")
@@ -53,6 +66,23 @@ final class GlobalOptions {
 
     Backend backend(BackupCli cli) throws IOException {
         String r = repoLocation(cli);
+        dev.backup4j.core.backend.RepositoryLocation loc;
+        try {
+            loc = dev.backup4j.core.backend.RepositoryLocation.parse(r);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        switch (loc.kind()) {
+            case REST -> {
+                return Backends.rest(loc.uri());
+            }
+            case S3 -> {
+                return S3Support.backend(loc.spec(), cli.env, objectLockDays, objectLockMode);
+            }
+            case LOCAL -> r = loc.spec();
+            default -> {
+            }
+        }
         if (SftpSupport.isSftp(r)) {
             try {
                 return SftpSupport.backend(r, sshIdentity, sshKnownHosts);
@@ -98,6 +128,9 @@ final class GlobalOptions {
                 .loadIndexInBackground();
         cacheDir(cli).ifPresent(o::cacheDir);
         o.lockWait(MaintenanceSupport.lockWait(cli));
+        if (appendOnly) {
+            o.appendOnly();
+        }
         String host = cli.env.get("BACKUP_HOSTNAME");
         if (host != null && !host.isBlank()) {
             o.hostname(host);
