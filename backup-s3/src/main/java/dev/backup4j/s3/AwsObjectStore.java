@@ -83,7 +83,7 @@ final class AwsObjectStore implements ObjectStore {
             List<Entry> out = new ArrayList<>();
             for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
                     .build()).contents()) {
-                out.add(new Entry(o.key(), o.size()));
+                out.add(new Entry(o.key(), o.size(), java.util.Optional.ofNullable(o.lastModified())));
             }
             return out;
         } catch (SdkException e) {

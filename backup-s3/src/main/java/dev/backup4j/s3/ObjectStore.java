@@ -11,8 +11,8 @@ import java.util.List;
  */
 interface ObjectStore extends AutoCloseable {
 
-    /** An object key and its size. */
-    record Entry(String key, long size) {
+    /** An object key, its size and when the store last wrote it. */
+    record Entry(String key, long size, java.util.Optional<java.time.Instant> modified) {
     }
 
     /** Lists the objects whose keys start with {@code prefix}. */

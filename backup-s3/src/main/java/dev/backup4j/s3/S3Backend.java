@@ -58,7 +58,7 @@ final class S3Backend implements Backend {
             boolean placed = type == FileType.PACK ? rest.equals(name.length() >= 2 ? name.substring(0, 2) + "/"
                     + name : "") : rest.equals(name);
             if (placed && !name.isEmpty() && !name.startsWith(".")) {
-                out.add(new FileInfo(name, e.size()));
+                out.add(new FileInfo(name, e.size(), e.modified()));
             }
         }
         return out;

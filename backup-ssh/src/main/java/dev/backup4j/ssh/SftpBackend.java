@@ -157,7 +157,9 @@ final class SftpBackend implements Backend, Backends.LayoutAware {
         for (DirEntry e : readDirOrEmpty(sftp, dir)) {
             // Only complete files carry a valid id as name; "<id>-tmp-<random>" are writes in progress.
             if (Id.isValid(e.getFilename()) && e.getAttributes().isRegularFile()) {
-                out.add(new FileInfo(e.getFilename(), e.getAttributes().getSize()));
+                java.nio.file.attribute.FileTime mtime = e.getAttributes().getModifyTime();
+                out.add(new FileInfo(e.getFilename(), e.getAttributes().getSize(),
+                        java.util.Optional.ofNullable(mtime).map(java.nio.file.attribute.FileTime::toInstant)));
             }
         }
         return out;

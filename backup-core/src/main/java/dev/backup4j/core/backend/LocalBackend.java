@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /** A repository in a local directory, in restic's default layout. Reached through {@link Backends#local}. */
 final class LocalBackend implements StagingBackend, Backends.LayoutAware {
@@ -94,7 +95,9 @@ final class LocalBackend implements StagingBackend, Backends.LayoutAware {
                 // Only complete files carry a valid id as name; "<id>-tmp-<rand>" are writes in progress.
                 if (Id.isValid(name)) {
                     try {
-                        out.add(new FileInfo(name, Files.size(f)));
+                        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f,
+                                java.nio.file.attribute.BasicFileAttributes.class);
+                        out.add(new FileInfo(name, a.size(), Optional.of(a.lastModifiedTime().toInstant())));
                     } catch (NoSuchFileException deletedMeanwhile) {
                         // a concurrent delete; the file is simply not there any more
                     }

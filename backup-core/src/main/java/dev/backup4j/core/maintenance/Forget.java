@@ -39,6 +39,11 @@ public final class Forget {
     private Predicate<Snapshot> filter;
     private RepositoryLock held;
     private final List<Predicate<? super Snapshot>> holds = new ArrayList<>();
+    private java.time.Duration settle;
+    private java.time.Duration maxSkew;
+    private double maxShare = 1.0;
+    private java.time.Duration keepSomeOlderThan;
+    private boolean force;
 
     private Forget(Repository repo) {
         this.repo = repo;
@@ -87,6 +92,46 @@ public final class Forget {
     }
 
     /**
+     * Protects the policy against forged snapshots ({@link dev.backup4j.retention.ProtectedRetention}): snapshots are
+     * also judged by the time the storage received them (their file's modification time, an object's LastModified).
+     * One stored less than {@code settle} ago, or whose claimed time is more than {@code maxSkew} from its storage
+     * time (reported as suspicious), is kept and takes no part in the rules, so snapshots added by someone who can
+     * only add them never push real ones out. Storage that tells no times (REST) leaves snapshots unprotected.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Forget protect(java.time.Duration settle, java.time.Duration maxSkew) {
+        if (this.settle != null) {
+            throw new IllegalStateException("protect was already set");
+        }
+        this.settle = Objects.requireNonNull(settle, "settle");
+        this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+        return this;
+    }
+
+    /**
+     * Stops before removing anything, with {@link ForgetLimitException}, if the decision would remove more than
+     * {@code share} (0 to 1) of the snapshots considered, or, with {@code keepSomeOlderThan}, every snapshot older
+     * than that age (when there is one): the mark of a mistaken policy or of an attack. {@link #force()} overrides.
+     *
+     * @throws IllegalArgumentException if {@code share} is outside [0, 1]
+     */
+    public Forget limits(double share, java.time.Duration keepSomeOlderThan) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("the share of snapshots a forget may remove is 0 to 1, got " + share);
+        }
+        this.maxShare = share;
+        this.keepSomeOlderThan = keepSomeOlderThan;
+        return this;
+    }
+
+    /** Removes what the policy decides even beyond {@link #limits} (restic has no limits; the CLI's --force). */
+    public Forget force() {
+        this.force = true;
+        return this;
+    }
+
+    /**
      * Puts the snapshots {@code which} accepts on hold for this run: the policy sees them as
      * {@link dev.backup4j.retention.RetentionSnapshot#held() held}, so they are never removed (reason {@code held}).
      * Held snapshots take part in the policy's rules like any other (see {@link RetentionPolicy}). May be called
@@ -121,18 +166,31 @@ public final class Forget {
     }
 
     private ForgetResult runLocked() throws IOException {
+        java.util.Map<String, java.util.Optional<java.time.Instant>> storedAt = new java.util.HashMap<>();
+        if (settle != null) {
+            for (dev.backup4j.core.backend.FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
+                storedAt.put(f.name(), f.modified());
+            }
+        }
         List<RetentionView> views = new ArrayList<>();
         for (Snapshot s : repo.snapshots()) {
             if (filter == null || filter.test(s)) {
-                views.add(new RetentionView(s, holds.stream().anyMatch(h -> h.test(s))));
+                views.add(new RetentionView(s, holds.stream().anyMatch(h -> h.test(s)),
+                        storedAt.getOrDefault(s.requireId().toString(), java.util.Optional.empty())));
             }
         }
-        RetentionDecision d = policy.apply(views, repo.clock().instant());
+        java.time.Instant now = repo.clock().instant();
+        RetentionDecision d = settle != null
+                ? dev.backup4j.retention.ProtectedRetention.of(policy, settle, maxSkew).apply(views, now)
+                : policy.apply(views, now);
         Set<String> removedIds = d.removedIds();
         List<Snapshot> kept = new ArrayList<>();
         List<Snapshot> removed = new ArrayList<>();
         for (RetentionView v : views) {
             (removedIds.contains(v.id()) ? removed : kept).add(v.snapshot());
+        }
+        if (!force && !removed.isEmpty()) {
+            checkLimits(views.size(), removed, now);
         }
         if (!dryRun && !removed.isEmpty()) {
             repo.requireDeletable("forget");
@@ -147,5 +205,32 @@ public final class Forget {
             }
         }
         return new ForgetResult(d, kept, removed, dryRun);
+    }
+
+    private void checkLimits(int considered, List<Snapshot> removed, java.time.Instant now) throws IOException {
+        if (removed.size() > maxShare * considered) {
+            throw new ForgetLimitException("forget would remove " + removed.size() + " of " + considered
+                    + " snapshots, more than the limit of " + Math.round(maxShare * 100) + "%; nothing was removed "
+                    + "(check the policy, or force it)");
+        }
+        if (keepSomeOlderThan != null) {
+            java.time.Instant cutoff = now.minus(keepSomeOlderThan);
+            long older = 0;
+            long olderRemoved = 0;
+            for (Snapshot s : repo.snapshots()) {
+                if ((filter == null || filter.test(s)) && s.instant().isBefore(cutoff)) {
+                    older++;
+                }
+            }
+            for (Snapshot s : removed) {
+                if (s.instant().isBefore(cutoff)) {
+                    olderRemoved++;
+                }
+            }
+            if (older > 0 && olderRemoved == older) {
+                throw new ForgetLimitException("forget would remove every snapshot older than " + keepSomeOlderThan
+                        + " (" + older + "); nothing was removed (check the policy, or force it)");
+            }
+        }
     }
 }

@@ -8,9 +8,14 @@ import java.util.Set;
 
 /**
  * A core {@link Snapshot} as retention sees it: restic's hex id, time, host, paths and tags; {@code held} when one of
- * {@link Forget#hold}'s predicates matched it.
+ * {@link Forget#hold}'s predicates matched it; {@code storedAt} when the storage said when it received the file.
  */
-record RetentionView(Snapshot snapshot, boolean held) implements RetentionSnapshot {
+record RetentionView(Snapshot snapshot, boolean held, java.util.Optional<Instant> storedAt)
+        implements dev.backup4j.retention.StoredSnapshot {
+    RetentionView(Snapshot snapshot, boolean held) {
+        this(snapshot, held, java.util.Optional.empty());
+    }
+
     @Override
     public String id() {
         return snapshot.requireId().toString();

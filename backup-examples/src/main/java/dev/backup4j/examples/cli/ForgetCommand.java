@@ -91,6 +91,15 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "Only show what would be removed.")
     boolean dryRun;
 
+    @Option(names = "--protect", description = "Protect against forged snapshots: judge snapshots also by when the "
+            + "storage received them (kept, taking no part in the rules, when stored less than 2 days ago or claiming "
+            + "a time more than 6 hours from it), and stop before removing more than half of the snapshots or every "
+            + "snapshot older than 30 days (see --force).")
+    boolean protect;
+
+    @Option(names = "--force", description = "With --protect: remove what the policy decides even past its limits.")
+    boolean force;
+
     @Option(names = "--prune", description = "Run prune afterwards.")
     boolean prune;
 
@@ -151,7 +160,15 @@ final class ForgetCommand implements Callable<Integer> {
                     ob.build().applyTo(pb);
                     policy = pb.build();
                 }
-                ForgetResult r = Forget.on(repo).policy(policy).dryRun(dryRun).lock(lock).run();
+                dev.backup4j.core.maintenance.Forget f = Forget.on(repo).policy(policy).dryRun(dryRun).lock(lock);
+                if (protect) {
+                    f.protect(java.time.Duration.ofDays(2), java.time.Duration.ofHours(6))
+                            .limits(0.5, java.time.Duration.ofDays(30));
+                }
+                if (force) {
+                    f.force();
+                }
+                ForgetResult r = f.run();
                 if (cli.global.json) {
                     JsonOut.print(spec, json(r));
                 } else {
