@@ -179,6 +179,34 @@ final class AwsObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.Optional<Instant> retention(String key) throws IOException {
+        try {
+            return java.util.Optional.ofNullable(s3.getObjectRetention(r -> r.bucket(bucket).key(key)).retention())
+                    .map(software.amazon.awssdk.services.s3.model.ObjectLockRetention::retainUntilDate);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && e.awsErrorDetails() != null
+                    && "NoSuchObjectLockConfiguration".equals(e.awsErrorDetails().errorCode())) {
+                return java.util.Optional.empty();
+            }
+            throw translate(e, "retention of", key);
+        } catch (SdkException e) {
+            throw translate(e, "retention of", key);
+        }
+    }
+
+    @Override
+    public void retain(String key, Instant until) throws IOException {
+        try {
+            s3.putObjectRetention(r -> r.bucket(bucket).key(key).retention(
+                    software.amazon.awssdk.services.s3.model.ObjectLockRetention.builder().mode(
+                            software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode.fromValue(
+                                    lockMode.toString())).retainUntilDate(until).build()));
+        } catch (SdkException e) {
+            throw translate(e, "extending the retention of", key);
+        }
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         size(key); // S3 deletes a missing key without complaint; the backend contract wants NoSuchFileException
         try {

@@ -33,6 +33,12 @@ interface ObjectStore extends AutoCloseable {
     void put(String key, byte[] data, int length, boolean createOnly, String storageClass,
             java.time.Instant retainUntil) throws IOException;
 
+    /** The object's Object Lock retain-until date, if it has one. */
+    java.util.Optional<java.time.Instant> retention(String key) throws IOException;
+
+    /** Sets the object's Object Lock retain-until date (in the store's mode). */
+    void retain(String key, java.time.Instant until) throws IOException;
+
     /** Removes one object. */
     void delete(String key) throws IOException;
 

@@ -18,11 +18,11 @@ import java.util.List;
  * create-only (repository files are content-addressed and never rewritten); data packs may go to their own storage
  * class; with Object Lock every object but the lock files is written with a retention date.
  */
-final class S3Backend implements Backend {
-    private final ObjectStore store;
-    private final S3Location location;
+class S3Backend implements Backend {
+    final ObjectStore store;
+    final S3Location location;
     private final String dataStorageClass;
-    private final Duration retention;
+    final Duration retention;
     private final Clock clock;
 
     S3Backend(ObjectStore store, S3Location location, String dataStorageClass, Duration retention, Clock clock) {
@@ -38,7 +38,7 @@ final class S3Backend implements Backend {
         return location.toString();
     }
 
-    private String key(Handle h) {
+    String key(Handle h) {
         return location.key(h.relativePath());
     }
 
@@ -120,5 +120,33 @@ final class S3Backend implements Backend {
     @Override
     public String toString() {
         return location();
+    }
+
+    /** With S3 Object Lock: prune and the retention extension see the retention dates. */
+    static final class Locked extends S3Backend implements dev.backup4j.core.backend.RetentionLocked {
+        Locked(ObjectStore store, S3Location location, String dataStorageClass, Duration retention, Clock clock) {
+            super(store, location, dataStorageClass, retention, clock);
+        }
+
+        @Override
+        public Duration retentionPeriod() {
+            return retention;
+        }
+
+        @Override
+        public java.util.Optional<Instant> retainedUntil(Handle handle) throws IOException {
+            return handle.type() == FileType.LOCK ? java.util.Optional.empty() : store.retention(key(handle));
+        }
+
+        @Override
+        public void retainUntil(Handle handle, Instant until) throws IOException {
+            if (handle.type() == FileType.LOCK) {
+                return;
+            }
+            java.util.Optional<Instant> now = store.retention(key(handle));
+            if (now.isEmpty() || now.get().isBefore(until)) {
+                store.retain(key(handle), until);
+            }
+        }
     }
 }

@@ -168,8 +168,13 @@ public final class S3Backends {
                     .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
                             .build())
                     .build();
-            return new S3Backend(new AwsObjectStore(client, location.bucket(), lockMode), location, dataStorageClass,
-                    retention, clock);
+            return create(new AwsObjectStore(client, location.bucket(), lockMode));
+        }
+
+        /** The backend over a given object store (the AWS one, or a test's). */
+        Backend create(ObjectStore store) {
+            return retention == null ? new S3Backend(store, location, dataStorageClass, null, clock)
+                    : new S3Backend.Locked(store, location, dataStorageClass, retention, clock);
         }
     }
 }

@@ -161,11 +161,11 @@ public final class Forget {
         }
         try (OperationLock lock = dryRun ? OperationLock.shared(repo, Optional.ofNullable(held))
                 : OperationLock.exclusive(repo, Optional.ofNullable(held))) {
-            return runLocked();
+            return runLocked(lock.lock().orElseThrow());
         }
     }
 
-    private ForgetResult runLocked() throws IOException {
+    private ForgetResult runLocked(RepositoryLock heldLock) throws IOException {
         java.util.Map<String, java.util.Optional<java.time.Instant>> storedAt = new java.util.HashMap<>();
         if (settle != null) {
             for (dev.backup4j.core.backend.FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
@@ -192,11 +192,20 @@ public final class Forget {
         if (!force && !removed.isEmpty()) {
             checkLimits(views.size(), removed, now);
         }
+        List<Snapshot> retained = new ArrayList<>();
         if (!dryRun && !removed.isEmpty()) {
             repo.requireDeletable("forget");
             for (Snapshot s : removed) {
+                Handle h = Handle.of(FileType.SNAPSHOT, s.requireId());
+                if (repo.backend() instanceof dev.backup4j.core.backend.RetentionLocked rl) {
+                    java.util.Optional<java.time.Instant> until = rl.retainedUntil(h);
+                    if (until.isPresent() && until.get().isAfter(now)) {
+                        retained.add(s); // under retention: a later forget deletes it
+                        continue;
+                    }
+                }
                 try {
-                    repo.backend().delete(Handle.of(FileType.SNAPSHOT, s.requireId()));
+                    repo.backend().delete(h);
                 } catch (NoSuchFileException e) {
                     // removed by someone else meanwhile: the outcome is the same
                 } catch (java.nio.file.AccessDeniedException e) {
@@ -204,7 +213,13 @@ public final class Forget {
                 }
             }
         }
-        return new ForgetResult(d, kept, removed, dryRun);
+        if (!dryRun && repo.backend() instanceof dev.backup4j.core.backend.RetentionLocked) {
+            // the kept snapshots' files stay protected; removed ones run out (the data: prune's extension)
+            List<dev.backup4j.core.common.Id> keep = new ArrayList<>();
+            kept.forEach(s -> keep.add(s.requireId()));
+            RetentionExtension.of(repo).lock(heldLock).snapshots(keep).withoutData().run();
+        }
+        return new ForgetResult(d, kept, removed, dryRun, retained);
     }
 
     private void checkLimits(int considered, List<Snapshot> removed, java.time.Instant now) throws IOException {

@@ -13,12 +13,21 @@ import java.util.Objects;
  * @param kept the kept snapshots, oldest first
  * @param removed the removed snapshots (or, in a dry run, those that would be), oldest first
  * @param dryRun true if no snapshot file was deleted
+ * @param stillRetained removed snapshots whose files are under a retention date (S3 Object Lock) and stay until
+ *     it passes; a later forget deletes them
  */
-public record ForgetResult(RetentionDecision decision, List<Snapshot> kept, List<Snapshot> removed, boolean dryRun) {
+public record ForgetResult(RetentionDecision decision, List<Snapshot> kept, List<Snapshot> removed, boolean dryRun,
+        List<Snapshot> stillRetained) {
     /** Copies the lists. */
     public ForgetResult {
         Objects.requireNonNull(decision, "decision");
         kept = List.copyOf(kept);
         removed = List.copyOf(removed);
+        stillRetained = List.copyOf(stillRetained);
+    }
+
+    /** A result on storage without retention dates. */
+    public ForgetResult(RetentionDecision decision, List<Snapshot> kept, List<Snapshot> removed, boolean dryRun) {
+        this(decision, kept, removed, dryRun, List.of());
     }
 }

@@ -322,21 +322,36 @@ public final class Prune {
             }
             Locks.on(repo).removeAbandonedStagingFiles();
             try {
-                return execute(plan);
+                return execute(plan, lock.lock().orElseThrow());
             } catch (java.nio.file.AccessDeniedException e) {
                 throw repo.refusedDelete("prune", e);
             }
         }
     }
 
-    private PruneResult execute(PrunePlan plan) throws IOException {
+    /** True if the file may not be deleted yet (its retention date is still ahead). */
+    private boolean locked(Handle h) throws IOException {
+        if (!(repo.backend() instanceof dev.backup4j.core.backend.RetentionLocked rl)) {
+            return false;
+        }
+        java.util.Optional<java.time.Instant> until = rl.retainedUntil(h);
+        return until.isPresent() && until.get().isAfter(repo.clock().instant());
+    }
+
+    private PruneResult execute(PrunePlan plan, RepositoryLock held) throws IOException {
         var backend = repo.backend();
         Index index = repo.index();
         int deleted = 0;
         long bytesDeleted = 0;
+        int stillLocked = 0;
         // (1) packs no index lists
         for (Map.Entry<Id, Long> e : plan.removeUnindexed().entrySet()) {
-            backend.delete(Handle.of(FileType.PACK, e.getKey()));
+            Handle h = Handle.of(FileType.PACK, e.getKey());
+            if (locked(h)) {
+                stillLocked++;
+                continue;
+            }
+            backend.delete(h);
             deleted++;
             bytesDeleted += e.getValue();
         }
@@ -378,11 +393,21 @@ public final class Prune {
         boolean indexChanged = !plan.removePacks().isEmpty() || !plan.repackPacks().isEmpty()
                 || !plan.forgetMissing().isEmpty();
         int indexDeleted = 0;
+        Set<Id> keptByLockedIndex = new HashSet<>();
         if (indexChanged) {
             repo.saveJson(FileType.INDEX, new IndexFile(packs, plan.oldIndexFiles()).toJson());
-            // (4) the old index files
+            // (4) the old index files (one still under retention stays, and so do the packs it lists)
             for (Id old : plan.oldIndexFiles()) {
-                backend.delete(Handle.of(FileType.INDEX, old));
+                Handle h = Handle.of(FileType.INDEX, old);
+                if (locked(h)) {
+                    stillLocked++;
+                    for (Map.Entry<Id, List<PackedBlob>> e : IndexFile.parse(repo.loadJson(h), h.toString()).packs()
+                            .entrySet()) {
+                        keptByLockedIndex.add(e.getKey());
+                    }
+                    continue;
+                }
+                backend.delete(h);
                 indexDeleted++;
             }
         }
@@ -394,14 +419,26 @@ public final class Prune {
             }
         }
         for (Id p : new TreeSet<>(unionOf(plan.removePacks(), plan.repackPacks().keySet()))) {
-            backend.delete(Handle.of(FileType.PACK, p));
+            Handle h = Handle.of(FileType.PACK, p);
+            if (keptByLockedIndex.contains(p) || locked(h)) {
+                stillLocked++;
+                continue;
+            }
+            backend.delete(h);
             deleted++;
             bytesDeleted += sizes.getOrDefault(p, 0L);
         }
         repo.reloadIndex();
+        if (stillLocked > 0) {
+            LOG.info("prune: {} files are under retention and were left for a later prune", stillLocked);
+        }
+        if (backend instanceof dev.backup4j.core.backend.RetentionLocked) {
+            RetentionExtension.of(repo).lock(held).snapshots(java.util.List.of()).run();
+        }
         LOG.info("prune: deleted {} packs ({} bytes), wrote {} packs ({} bytes)", deleted, bytesDeleted,
                 written.size(), bytesWritten);
-        return new PruneResult(plan, false, deleted, written.size(), indexDeleted, bytesDeleted, bytesWritten);
+        return new PruneResult(plan, false, deleted, written.size(), indexDeleted, bytesDeleted, bytesWritten,
+                stillLocked);
     }
 
     private long upload(PackWriter w, Map<Id, List<PackedBlob>> written) throws IOException {
