@@ -35,10 +35,11 @@ import java.util.Set;
  * (the property {@code ProtectedRetentionPropertiesTest} checks for every preset).
  *
  * <pre>{@code
- * ProtectedRetention p = ProtectedRetention.of(RetentionPresets.lmsHosting(zone), Duration.ofDays(2),
+ * List<StoredSnapshot> stored = List.of();    // the snapshots, with when the storage received each
+ * ProtectedRetention p = ProtectedRetention.of(RetentionPresets.daily7Weekly3Monthly3(zone), Duration.ofDays(2),
  *         Duration.ofHours(6));
- * RetentionDecision d = p.apply(storedSnapshots, clock.instant());
- * p.suspicious(storedSnapshots).forEach(s -> alert("forged snapshot? " + s.id()));
+ * RetentionDecision d = p.apply(stored, clock.instant());
+ * p.suspicious(stored).forEach(s -> System.out.println("forged snapshot? " + s.id()));
  * }</pre>
  */
 public final class ProtectedRetention {

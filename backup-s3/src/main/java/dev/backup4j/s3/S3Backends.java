@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.s3.model.ObjectLockMode;
  * Backend storage = S3Backends.builder(S3Location.parse("s3:http://minio.internal:9000/backups/lms"))
  *         .credentialsFromEnvironment(System.getenv())      // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...
  *         .build();
- * try (Repository repo = Repository.at(storage).password(secret).open()) { ... }
+ * try (Repository repo = Repository.at(storage).password("secret").open()) {
+ *     System.out.println(repo.snapshots().size() + " snapshots");
+ * }
  * }</pre>
  *
  * <p>Defaults: path-style requests (what S3-compatible stores expect; {@link Builder#virtualHostStyle()} for AWS's

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * RepositoryLocation loc = RepositoryLocation.parse("rest:http://127.0.0.1:8000/lms");
- * Backend b = loc.kind() == RepositoryLocation.Kind.REST ? Backends.rest(loc.uri()) : ...;
+ * Backend b = loc.kind() == RepositoryLocation.Kind.REST ? Backends.rest(loc.uri())
+ *         : Backends.local(java.nio.file.Path.of(loc.spec()));
  * }</pre>
  *
  * @param kind which backend
