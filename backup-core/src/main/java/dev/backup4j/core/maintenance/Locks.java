@@ -100,10 +100,20 @@ public final class Locks {
      */
     public RepositoryLock acquireUnconfirmed(boolean exclusive, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        return retrying(deadline, () -> acquireUnconfirmed(exclusive,
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), true));
+    }
+
+    /** An attempt at a lock. */
+    private interface Attempt {
+        RepositoryLock run() throws IOException;
+    }
+
+    /** Repeats {@code attempt} while a conflicting lock exists, until {@code deadline} ({@link System#nanoTime}). */
+    private RepositoryLock retrying(long deadline, Attempt attempt) throws IOException {
         while (true) {
             try {
-                return acquireUnconfirmed(exclusive, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
-                        true);
+                return attempt.run();
             } catch (RepositoryLockedException e) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -139,19 +149,7 @@ public final class Locks {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                return tryAcquire(exclusive);
-            } catch (RepositoryLockedException e) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw e;
-                }
-                LOG.info("{}; retrying", e.getMessage());
-                sleep(Duration.ofNanos(Math.min(left, retryInterval.toNanos())));
-            }
-        }
+        return retrying(System.nanoTime() + timeout.toNanos(), () -> tryAcquire(exclusive));
     }
 
     /**
