@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * written once by restic and once by this library: every field restic prints must be there with the same value
  * and in the same order, and the text output must be the same.
  *
- * <p>Left out, with reasons: names with backslashes, quotes, newlines or bytes that are not UTF-8 (their tree
- * encoding is being changed on main; they are added when that is merged). Ignored: the order of the per-snapshot
+ * <p>The tree holds the names restic quotes (backslash, quotes, a newline, a tab) and bytes that are not UTF-8, which
+ * both tools print as U+FFFD in JSON. Ignored: the order of the per-snapshot
  * objects of {@code find --json} without {@code --snapshot}, which restic 0.14 prints in the order its parallel
  * snapshot loaders finish (we print oldest first); the objects themselves are compared. The tree has no two
  * directories with the same content at different paths, where restic 0.14's find skipped the second one (a bug
@@ -92,6 +92,11 @@ class BrowseResticDifferentialTest {
         Files.writeString(src.resolve("ünïcödé ✓.txt"), "unicode");
         Files.writeString(src.resolve("emoji \uD83D\uDE00.md"), "emoji");
         Files.writeString(src.resolve("<&>.txt"), "html");
+        Files.writeString(src.resolve("back\\slash \"quoted\"\ttab"), "quoted");
+        Files.writeString(src.resolve("new\nline"), "newline");
+        Files.writeString(dev.backup4j.core.snapshot.FileNames.resolve(src, "raw\udcff\udc80byte.txt"), "raw");
+        Files.createSymbolicLink(src.resolve("raw-link"), dev.backup4j.core.snapshot.FileNames.linkTarget(
+                src.getFileSystem(), "inv\udcfealid"));
         Files.writeString(src.resolve("d/sub/x.bin"), "x1");
         Files.writeString(src.resolve("d/sub/deep/y.txt"), "y");
         Files.writeString(src.resolve("d/Big.TXT"), "upper");
