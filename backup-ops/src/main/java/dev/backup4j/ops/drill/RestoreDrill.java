@@ -164,12 +164,22 @@ public final class RestoreDrill {
         Snapshot chosen = pick.choose(candidates, started);
         SnapshotBrowser browser = SnapshotBrowser.of(repo, chosen);
         List<Entry> files = new ArrayList<>();
-        browser.walk("/", e -> {
-            if (e.node().type() == NodeType.FILE) {
-                files.add(new Entry(e.path(), e.node()));
-            }
-            return WalkAction.CONTINUE;
-        });
+        try {
+            browser.walk("/", e -> {
+                if (e.node().type() == NodeType.FILE) {
+                    files.add(new Entry(e.path(), e.node()));
+                }
+                return WalkAction.CONTINUE;
+            });
+        } catch (IOException e) {
+            // Damaged trees: nothing can be restored from them; that is the drill's finding, not an error.
+            Instant now = clock.instant();
+            DrillResult r = new DrillResult(started, now, chosen.requireId().toString(), chosen.instant(),
+                    chosen.hostname(), chosen.paths(), sample > 0 ? "sample" : "full", pick.toString(), 0, 0, 0,
+                    Duration.ZERO, Duration.between(started, now), List.of("cannot read the snapshot's trees: " + e));
+            LOG.warn("{}", r.summary());
+            return r;
+        }
         List<Entry> selected = files;
         if (sample > 0 && files.size() > sample) {
             SplittableRandom r = new SplittableRandom(chosen.requireId().hashCode() ^ started.getEpochSecond());

@@ -91,15 +91,19 @@ public final class Scheduler {
         final BackupSchedule.Run run;
         final Instant startAt;
         final Instant deadline;
+        /** Whether its run makes up for missed ones (reported so in the events). */
         final boolean catchUp;
+        /** Whether it is an extra run, for missed ones, before the next planned run. */
+        final boolean extra;
         int attempts;
         Instant retryAt;
 
-        Occurrence(BackupSchedule.Run run, Instant startAt, Instant deadline, boolean catchUp) {
+        Occurrence(BackupSchedule.Run run, Instant startAt, Instant deadline, boolean catchUp, boolean extra) {
             this.run = run;
             this.startAt = startAt;
             this.deadline = deadline;
             this.catchUp = catchUp;
+            this.extra = extra;
         }
 
         Instant dueAt() {
@@ -130,11 +134,15 @@ public final class Scheduler {
         }
 
         Occurrence occurrence(BackupSchedule.Run r) {
+            return occurrence(r, false);
+        }
+
+        Occurrence occurrence(BackupSchedule.Run r, boolean catchUp) {
             Instant deadline = deadline(r);
             long room = Duration.between(r.time(), deadline).toNanos() - 1;
             long max = Math.min(job.jitter().toNanos(), room);
             Instant start = max > 0 ? r.time().plusNanos(random.nextLong(max + 1)) : r.time();
-            return new Occurrence(r, start, deadline, false);
+            return new Occurrence(r, start, deadline, catchUp, false);
         }
 
         void init(Instant now) {
@@ -158,7 +166,7 @@ public final class Scheduler {
                 if (now.isBefore(c.deadline)) {
                     return;
                 }
-                if (c.catchUp) {
+                if (c.extra) {
                     current = occurrence(afterCatchUp);
                     continue;
                 }
@@ -178,20 +186,22 @@ public final class Scheduler {
                     r = next(r);
                 }
                 state.setLastRun(job.name(), last.time());
-                boolean catchUp = job.catchUp() == CatchUp.ONCE && now.isBefore(r.time());
+                boolean catchUp = job.catchUp() == CatchUp.ONCE;
                 listener.onEvent(new OpsEvent.RunsMissed(job.name(), now, c.run.time(), last.time(), count, catchUp));
-                if (catchUp) {
+                if (catchUp && now.isBefore(r.time())) {
+                    // an extra run now, before the next planned one
                     afterCatchUp = r;
-                    current = new Occurrence(last, now, r.time(), true);
+                    current = new Occurrence(last, now, r.time(), true, true);
                 } else {
-                    current = occurrence(r);
+                    // the next planned run is already open (late): it is the catch-up
+                    current = occurrence(r, catchUp && !r.time().isAfter(now));
                 }
                 return;
             }
         }
 
         void done(Occurrence c) {
-            if (c.catchUp) {
+            if (c.extra) {
                 current = occurrence(afterCatchUp);
             } else {
                 state.setLastRun(job.name(), c.run.time());
@@ -263,9 +273,9 @@ public final class Scheduler {
         int attempt = c.attempts + 1;
         String name = s.job.name();
         Instant t0 = clock.instant();
-        listener.onEvent(new OpsEvent.JobStarted(name, t0, c.run.time(), c.catchUp ? c.deadline : c.run.windowEnd(),
+        listener.onEvent(new OpsEvent.JobStarted(name, t0, c.run.time(), c.extra ? c.deadline : c.run.windowEnd(),
                 attempt, c.catchUp));
-        JobContext ctx = new JobContext(name, c.run.time(), c.catchUp ? c.deadline : c.run.windowEnd(), attempt,
+        JobContext ctx = new JobContext(name, c.run.time(), c.extra ? c.deadline : c.run.windowEnd(), attempt,
                 c.catchUp, clock, listener, () -> cancelRequested);
         synchronized (runLock) {
             runningThread = Thread.currentThread();
