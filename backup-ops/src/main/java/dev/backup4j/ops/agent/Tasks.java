@@ -59,9 +59,19 @@ public final class Tasks {
         }
     }
 
+    /** Thrown by a backup task whose snapshot was saved without some entries it could not read. */
+    public static final class IncompleteBackupException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        IncompleteBackupException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * A backup: {@code configure} adds sources, tags and options to a fresh {@link BackupCommand} each run; progress
-     * goes out as {@code JobProgress}, the repository's size as {@code RepositorySize} afterwards.
+     * goes out as {@code JobProgress}, the repository's size as {@code RepositorySize} afterwards. A snapshot saved
+     * without entries that could not be read fails the run ({@link IncompleteBackupException}), so it alerts.
      */
     public static JobTask backup(Repository repo, Consumer<BackupCommand> configure) {
         requireNonNull(repo, "repo");
@@ -73,6 +83,11 @@ public final class Tasks {
                     status.filesDone() + " files, " + status.bytesDone() + " bytes"));
             BackupResult r = cmd.run();
             publishSize(ctx, repo);
+            if (r.incomplete()) {
+                // The snapshot is saved (restic's exit code 3), but a dump that could not be read is no backup of it.
+                throw new IncompleteBackupException(JobReport.of(r).summary() + ": "
+                        + r.errors().get(0).path() + ": " + r.errors().get(0).message());
+            }
             return JobReport.of(r);
         };
     }
