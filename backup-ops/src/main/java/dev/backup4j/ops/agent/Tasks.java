@@ -124,7 +124,8 @@ public final class Tasks {
     }
 
     /**
-     * A restore drill: runs {@code drill} (a fresh one each run), appends the result to {@code journal}, stores it in
+     * A restore drill: runs {@code drill} (a fresh one each run; the task sets its clock to the scheduler's, so the
+     * supplier must not), appends the result to {@code journal}, stores it in
      * the repository if {@code recordInRepository}, publishes {@code DrillCompleted}, and fails if it did not pass.
      */
     public static JobTask drill(Repository repo, java.util.function.Supplier<RestoreDrill> drill,
