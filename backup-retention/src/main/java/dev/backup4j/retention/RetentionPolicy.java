@@ -583,6 +583,21 @@ public final class RetentionPolicy {
         }
 
         /**
+         * Adds a rule that keeps at least N versions of each file under a path ({@link VersionRule}); it may be
+         * given several times (different paths or counts), each adding its own rule.
+         *
+         * <pre>{@code
+         * RetentionPolicy p = RetentionPolicy.builder().zone(ZoneId.of("UTC")).keepDaily(7)
+         *     .keep(VersionRule.keepVersions(5, (s, under) -> java.util.Map.of()).under("/srv/app"))
+         *     .build();
+         * }</pre>
+         */
+        public Builder keep(VersionRule rule) {
+            rules.add(new Rules.Versions(requireNonNull(rule, "rule")));
+            return this;
+        }
+
+        /**
          * restic 0.16's behaviour: when a count rule (or a keep-within-period rule) still has count left at the oldest
          * snapshot of a group, keep that oldest snapshot too, even if its period already has a kept snapshot. Off by
          * default, as in restic 0.14. It applies to every count and keep-within-period rule of the policy.

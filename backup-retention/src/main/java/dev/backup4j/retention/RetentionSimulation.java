@@ -45,7 +45,7 @@ public final class RetentionSimulation {
 
     /** Runs the simulation; deterministic for the same settings. */
     public SimulationResult run() {
-        ZoneId zone = b.zone != null ? b.zone : b.policy.zone();
+        ZoneId zone = b.zone != null ? b.zone : b.schedule.zone().orElse(b.policy.zone());
         Instant start = b.from.atStartOfDay(zone).toInstant();
         LocalDate endDate = b.from.plusYears(b.years);
         Instant end = endDate.atStartOfDay(zone).toInstant();
@@ -138,7 +138,7 @@ public final class RetentionSimulation {
             return this;
         }
 
-        /** The zone the schedule is read in (default: the policy's zone). */
+        /** The zone the schedule is read in (default: the schedule's own {@link BackupSchedule#zone()}, else the policy's). */
         public Builder zone(ZoneId z) {
             zone = requireNonNull(z, "zone");
             return this;

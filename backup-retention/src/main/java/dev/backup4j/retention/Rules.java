@@ -313,6 +313,43 @@ final class Rules {
         }
     }
 
+    /** A {@link VersionRule}; see its javadoc for the semantics. */
+    record Versions(VersionRule rule) implements Rule {
+        @Override
+        public void apply(List<Entry> group, Context ctx) {
+            String name = rule.describe();
+            int n = rule.versions();
+            Map<String, Set<String>> seen = new java.util.HashMap<>();
+            for (Entry e : group) {
+                Map<String, String> files = Objects.requireNonNull(rule.files().filesUnder(e.snapshot, rule.under()),
+                        "SnapshotFiles returned null");
+                boolean keep = false;
+                for (Map.Entry<String, String> f : files.entrySet()) {
+                    if (!rule.covers(f.getKey())) {
+                        continue;
+                    }
+                    Set<String> contents = seen.computeIfAbsent(f.getKey(), k -> new java.util.HashSet<>());
+                    if (contents.size() < n && contents.add(f.getValue())) {
+                        keep = true;
+                    }
+                }
+                if (keep) {
+                    e.keep(name, null, Entry.NO_COUNTER);
+                }
+            }
+        }
+
+        @Override
+        public List<RetentionCalendar> calendars() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return "keep " + rule.describe();
+        }
+    }
+
     /** The flag of a single-valued rule (count or keep-within, for example {@code keep-daily}); empty for others. */
     static Optional<String> flagOf(Rule r) {
         if (r instanceof Count c) {

@@ -29,7 +29,7 @@ public final class BackupCli {
             BackupCommandCli.class, SnapshotsCommand.class, RestoreCommandCli.class, DumpCommand.class,
             LsCommand.class, FindCommand.class, DiffCommand.class, StatsCommand.class, DemoCommand.class,
             ForgetCommand.class, PruneCommand.class, CheckCommand.class, CopyCommand.class, KeyCommand.class,
-            UnlockCommand.class, SimulateCommand.class);
+            UnlockCommand.class, SimulateCommand.class, VersionsCommand.class, DrillCommand.class, AgentCommand.class);
 
     /** Exit code for success. */
     public static final int OK = 0;
