@@ -121,6 +121,7 @@ public final class Repository implements Closeable {
         private boolean indexInBackground;
         private java.time.Duration lockWait = java.time.Duration.ZERO;
         private java.time.Duration lockCheckDelay = dev.backup4j.core.maintenance.Locks.DEFAULT_CHECK_DELAY;
+        private boolean ignoreSighup;
         private final Set<String> set = new HashSet<>();
 
         private Opener(Backend backend) {
@@ -265,6 +266,28 @@ public final class Repository implements Closeable {
                 throw new IllegalArgumentException("lockCheckDelay must not be negative: " + delay);
             }
             this.lockCheckDelay = delay;
+            return this;
+        }
+
+        /**
+         * Whether this process ignores SIGHUP once it takes a lock (default false: the JVM's handling is left alone).
+         *
+         * <p>Why it matters: restic tells whether the process of a lock on the same host is alive by sending it
+         * SIGHUP ({@code restic unlock}, which removes stale locks, does so for every lock of this host), and restic
+         * itself ignores SIGHUP for that reason. The JVM's own reaction to SIGHUP is to run its shutdown hooks and
+         * exit, so a {@code restic unlock} on this host while this JVM holds a lock stops the JVM. A command-line
+         * tool that people run beside restic should turn this on (the reference CLI does). An application that
+         * embeds the library owns its signal handling and decides: on, the first lock taken installs a handler that
+         * ignores SIGHUP for the rest of the JVM's life (other repositories and the application included); off, a
+         * {@code restic unlock} on the same host while a lock is held ends the JVM as a {@code kill -HUP} would.
+         *
+         * <p>The handler is installed through {@code sun.misc.Signal} (module {@code jdk.unsupported}). Where that
+         * is not available (a named module that does not read {@code jdk.unsupported}, a JVM started with
+         * {@code -Xrs}), a warning is logged once and locks work as they do without this option.
+         */
+        public Opener ignoreSighup(boolean ignore) {
+            once("ignoreSighup");
+            this.ignoreSighup = ignore;
             return this;
         }
 
@@ -521,6 +544,11 @@ public final class Repository implements Closeable {
     /** The pause before a lock's check for conflicting locks (see {@link Opener#lockCheckDelay}). */
     public java.time.Duration lockCheckDelay() {
         return options.lockCheckDelay;
+    }
+
+    /** Whether taking a lock makes this process ignore SIGHUP (see {@link Opener#ignoreSighup(boolean)}). */
+    public boolean ignoreSighup() {
+        return options.ignoreSighup;
     }
 
     /** The clock. */

@@ -229,8 +229,8 @@ public final class Locks {
 
     /** Writes a lock file with the current time; returns its id. */
     Id write(boolean exclusive) throws IOException {
-        if (pid == ProcessHandle.current().pid()) {
-            ignoreSighup();
+        if (repo.ignoreSighup() && pid == ProcessHandle.current().pid()) {
+            Sighup.ignore();
         }
         byte[] json = Json.write(g -> {
             g.writeStartObject();
@@ -407,32 +407,6 @@ public final class Locks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for a lock");
-        }
-    }
-
-    private static volatile boolean sighupIgnored;
-
-    /**
-     * restic decides whether a lock's process is alive by sending it SIGHUP ({@code restic unlock}, and every
-     * staleness test on the same host). The JVM's default reaction to SIGHUP is to exit, so while this process
-     * holds a lock it must ignore SIGHUP, as restic itself does. Installed once, for the life of the JVM.
-     */
-    @SuppressWarnings("restriction")
-    private static void ignoreSighup() {
-        if (sighupIgnored) {
-            return;
-        }
-        synchronized (Locks.class) {
-            if (sighupIgnored) {
-                return;
-            }
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LOG.debug("ignored SIGHUP"));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                LOG.warn("cannot ignore SIGHUP ({}): restic unlock on this host would stop this process",
-                        e.getMessage());
-            }
-            sighupIgnored = true;
         }
     }
 
