@@ -87,10 +87,13 @@ public final class RestoreExecutor {
         return this;
     }
 
-    /** Receives progress (default: none). */
+    /**
+     * Receives progress (default: none). Whatever the listener throws is caught (the first time logged as a warning,
+     * later ones ignored): the restore goes on and reports as without it.
+     */
     public RestoreExecutor listener(RestoreListener l) {
         once("listener");
-        this.listener = Objects.requireNonNull(l, "listener");
+        this.listener = SafeRestoreListener.of(Objects.requireNonNull(l, "listener"));
         return this;
     }
 
