@@ -86,6 +86,12 @@ public final class Repository implements Closeable {
     private volatile CompletableFuture<Void> indexReady = CompletableFuture.completedFuture(null);
     private volatile Thread indexLoader;
     private final Stats stats = new Stats();
+    /**
+     * Every snapshot file this instance has read or written, by id. A snapshot file never changes (its name is the
+     * hash of its bytes), so only a listing is needed to bring the map up to date: new ids are read, ids no longer
+     * listed dropped. Guarded by itself.
+     */
+    private final Map<Id, Snapshot> snapshotCache = new java.util.HashMap<>();
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> packBuffers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -1010,18 +1016,97 @@ public final class Repository implements Closeable {
 
     /** Stores a snapshot file (after {@link #flush()} has made its blobs durable); returns it with its id. */
     public Snapshot saveSnapshot(Snapshot s) throws IOException {
-        return s.withId(saveJson(FileType.SNAPSHOT, s.toJson()));
+        byte[] json = s.toJson();
+        Id id = saveJson(FileType.SNAPSHOT, json);
+        // kept as any reader of the file gets it
+        Snapshot stored = Snapshot.parse(json, id, Handle.of(FileType.SNAPSHOT, id).toString());
+        synchronized (snapshotCache) {
+            snapshotCache.put(id, stored);
+        }
+        return s.withId(id);
     }
 
-    /** All snapshots, oldest first. */
+    /**
+     * All snapshots, oldest first, as the repository lists them now.
+     *
+     * <p>Snapshots are kept in memory by id once read (or saved through this instance): a call lists the snapshot
+     * files and reads only those it has not seen, so another process's new snapshots appear and forgotten ones
+     * disappear, at the cost of one listing when nothing changed. The first call reads them all, on several threads
+     * when there are many. Thread-safe.
+     *
+     * @throws CorruptDataException if a snapshot file not read before is damaged
+     */
     public List<Snapshot> snapshots() throws IOException {
-        List<Snapshot> out = new ArrayList<>();
+        Set<Id> listed = new HashSet<>();
         for (FileInfo f : backend.list(FileType.SNAPSHOT)) {
-            Handle h = new Handle(FileType.SNAPSHOT, f.name());
-            out.add(Snapshot.parse(loadJson(h), Id.parse(f.name()), h.toString()));
+            if (Id.isValid(f.name())) {
+                listed.add(Id.parse(f.name()));
+            }
         }
+        List<Id> unread = new ArrayList<>();
+        List<Snapshot> out = new ArrayList<>(listed.size());
+        synchronized (snapshotCache) {
+            snapshotCache.keySet().retainAll(listed);
+            for (Id id : listed) {
+                Snapshot s = snapshotCache.get(id);
+                if (s != null) {
+                    out.add(s);
+                } else {
+                    unread.add(id);
+                }
+            }
+        }
+        List<Snapshot> read = readSnapshots(unread);
+        synchronized (snapshotCache) {
+            for (Snapshot s : read) {
+                snapshotCache.put(s.requireId(), s);
+            }
+        }
+        out.addAll(read);
         out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.requireId()));
         return out;
+    }
+
+    private Snapshot readSnapshot(Id id) throws IOException {
+        Handle h = Handle.of(FileType.SNAPSHOT, id);
+        return Snapshot.parse(loadJson(h), id, h.toString());
+    }
+
+    /** Reads snapshot files; decrypting and parsing thousands is worth a few threads, as for index files. */
+    private List<Snapshot> readSnapshots(List<Id> ids) throws IOException {
+        int threads = Math.min(ids.size() / 64, Runtime.getRuntime().availableProcessors());
+        List<Snapshot> out = new ArrayList<>(ids.size());
+        if (threads < 2) {
+            for (Id id : ids) {
+                out.add(readSnapshot(id));
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "backup4j-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            int per = (ids.size() + threads - 1) / threads;
+            List<java.util.concurrent.Future<List<Snapshot>>> parts = new ArrayList<>(threads);
+            for (int from = 0; from < ids.size(); from += per) {
+                List<Id> slice = ids.subList(from, Math.min(ids.size(), from + per));
+                parts.add(pool.submit(() -> {
+                    List<Snapshot> part = new ArrayList<>(slice.size());
+                    for (Id id : slice) {
+                        part.add(readSnapshot(id));
+                    }
+                    return part;
+                }));
+            }
+            for (java.util.concurrent.Future<List<Snapshot>> f : parts) {
+                out.addAll(dev.backup4j.core.common.Futures.await(f, "reading snapshots"));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
