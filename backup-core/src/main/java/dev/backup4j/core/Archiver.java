@@ -74,6 +74,8 @@ final class Archiver implements AutoCloseable {
     final AtomicLong bytesRead = new AtomicLong();
     final AtomicLong bytesProcessed = new AtomicLong();
     final AtomicLong filesDone = new AtomicLong();
+    /** What this backup added to the repository (other operations on the same instance count in theirs). */
+    final Repository.Stats added = new Repository.Stats();
     final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
     final Set<String> current = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;
@@ -571,7 +573,7 @@ final class Archiver implements AutoCloseable {
             try {
                 // an unchanged directory keeps its parent's tree blob: no need to encode and hash it again
                 subtree = parentTree.id() != null && tree.nodes().equals(parentTree.nodes())
-                        ? parentTree.id() : repo.saveTree(tree);
+                        ? parentTree.id() : repo.saveTree(tree, added);
             } catch (IOException ex) {
                 fail(ex);
                 throw new UncheckedIOException(ex);
@@ -669,7 +671,7 @@ final class Archiver implements AutoCloseable {
                     try {
                         ids.add(CompletableFuture.supplyAsync(() -> {
                             try {
-                                return repo.saveBlob(BlobType.DATA, copy, 0, len);
+                                return repo.saveBlob(BlobType.DATA, copy, 0, len, added);
                             } catch (IOException ex) {
                                 fail(ex);
                                 throw new UncheckedIOException(ex);

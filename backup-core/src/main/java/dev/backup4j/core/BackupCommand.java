@@ -450,9 +450,6 @@ public final class BackupCommand {
                 : DirCache.load(repo, parentSnap.get().requireId(), cacheSettings).orElse(null);
         DirCache.Recorder recorder = repo.cacheDir().isPresent() ? new DirCache.Recorder() : null;
 
-        long blobs0 = repo.stats().blobsAdded();
-        long added0 = repo.stats().bytesAdded();
-        long stored0 = repo.stats().bytesStored();
         PathFilter genericExcludes = PathFilter.of(excludes);
         Scan scan = new Scan(scanRoots, lo);
         Archiver a = new Archiver(repo, workers, genericExcludes, PathFilter.of(includes), force, listener,
@@ -506,8 +503,7 @@ public final class BackupCommand {
                     errs.size());
             return new BackupResult(snap, a.filesNew.get(), a.filesChanged.get(), a.filesUnmodified.get(),
                     a.dirsNew.get(), a.dirsChanged.get(), a.dirsUnmodified.get(), a.others.get(), a.bytesRead.get(),
-                    a.bytesProcessed.get(), repo.stats().blobsAdded() - blobs0, repo.stats().bytesAdded() - added0,
-                    repo.stats().bytesStored() - stored0, d, errs);
+                    a.bytesProcessed.get(), a.added.blobsAdded(), a.added.bytesAdded(), a.added.bytesStored(), d, errs);
         } catch (IOException | RuntimeException | Error e) {
             abandon(e, a, lock, control);
             control.detach(status(a, scan, start));
@@ -689,7 +685,7 @@ public final class BackupCommand {
                 f.join().ifPresent(nodes::add);
             }
             try {
-                return Optional.of(repo.saveTree(new Tree(nodes)));
+                return Optional.of(repo.saveTree(new Tree(nodes), a.added));
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

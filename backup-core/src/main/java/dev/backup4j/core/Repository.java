@@ -61,7 +61,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes follow restic's ordering: packs, then the index file that lists them, then the snapshot that references
  * them, so a crash at any point leaves a repository that {@code restic check} accepts (at worst with packs no index
- * lists). Blob saving is thread-safe.
+ * lists).
+ *
+ * <p>Thread-safe: one instance may be shared by the threads of an application for as long as it runs, and its
+ * operations may run at the same time (several backups, restores, listings, a check). Each operation takes its own
+ * lock, as separate processes would: shared ones (backup, restore, check, copy) run side by side, while an exclusive
+ * one (forget, prune, removing a key) waits for the others or fails with
+ * {@link dev.backup4j.core.common.RepositoryLockedException}, even on this same instance. Underneath, blobs are
+ * saved into packs shared by all operations under one lock ({@link #saveBlob}, {@link #flush()}), the index is a
+ * concurrent map, snapshots are cached under a lock of their own ({@link #snapshots()}), and reading blobs and trees
+ * needs no lock. Each operation's builder ({@link BackupCommand}, {@link RestoreCommand}, ...) is not thread-safe:
+ * use one per operation, on one thread. Two methods are the exceptions: {@link #close()}, which must come after
+ * every operation has ended, and {@link #reloadIndex()}, which empties the index while it reloads and so must not
+ * run beside other operations.
  */
 public final class Repository implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
@@ -112,7 +124,10 @@ public final class Repository implements Closeable {
         return new Opener(Objects.requireNonNull(backend, "backend"));
     }
 
-    /** Options for opening or creating a repository. Set each option once; then {@link #open()} or {@link #init()}. */
+    /**
+     * Options for opening or creating a repository. Set each option once; then {@link #open()} or {@link #init()}.
+     * Not thread-safe: configure and use it on one thread (the repository it opens is thread-safe).
+     */
     public static final class Opener {
         private final Backend backend;
         private char[] password;
@@ -577,13 +592,29 @@ public final class Repository implements Closeable {
         return options.username;
     }
 
-    /** Counters of what this session stored. */
+    /**
+     * Counters of what this session stored, all operations together (each backup counts its own in its
+     * {@link BackupResult}).
+     */
     public Stats stats() {
         return stats;
     }
 
     /** Counters of blobs stored by this repository instance. Thread-safe. */
     public static final class Stats {
+        Stats() {
+        }
+
+        void add(BlobType type, long len, long sealedLen) {
+            blobsAdded.incrementAndGet();
+            bytesAdded.addAndGet(len);
+            if (type == BlobType.DATA) {
+                dataBlobsAdded.incrementAndGet();
+                dataBytesAdded.addAndGet(len);
+            }
+            bytesStored.addAndGet(sealedLen);
+        }
+
         private final java.util.concurrent.atomic.AtomicLong blobsAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesStored = new java.util.concurrent.atomic.AtomicLong();
@@ -656,13 +687,22 @@ public final class Repository implements Closeable {
      * The blob lands in an open pack; it is durable after {@link #flush()}.
      */
     public Id saveBlob(BlobType type, byte[] data, int off, int len) throws IOException {
+        return saveBlob(type, data, off, len, null);
+    }
+
+    /** As {@link #saveBlob(BlobType, byte[], int, int)}, also counting a new blob in {@code also} (if not null). */
+    Id saveBlob(BlobType type, byte[] data, int off, int len, Stats also) throws IOException {
         Id id = Id.hash(data, off, len);
-        saveBlob(type, id, data, off, len);
+        saveBlob(type, id, data, off, len, also);
         return id;
     }
 
     /** Stores a blob whose id the caller computed; returns true if it was new. */
     public boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
+        return saveBlob(type, id, data, off, len, null);
+    }
+
+    private boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len, Stats also) throws IOException {
         Index.BlobKey k = new Index.BlobKey(type, id);
         Index index = loadedIndex();
         synchronized (packLock) {
@@ -734,13 +774,10 @@ public final class Repository implements Closeable {
                 }
             }
         }
-        stats.blobsAdded.incrementAndGet();
-        stats.bytesAdded.addAndGet(len);
-        if (type == BlobType.DATA) {
-            stats.dataBlobsAdded.incrementAndGet();
-            stats.dataBytesAdded.addAndGet(len);
+        stats.add(type, len, sealedLen);
+        if (also != null) {
+            also.add(type, len, sealedLen);
         }
-        stats.bytesStored.addAndGet(sealedLen);
         if (full != null) {
             uploadAll(full);
         }
@@ -1008,8 +1045,13 @@ public final class Repository implements Closeable {
 
     /** Stores a tree blob; returns its id. */
     public Id saveTree(Tree tree) throws IOException {
+        return saveTree(tree, null);
+    }
+
+    /** As {@link #saveTree(Tree)}, also counting a new blob in {@code also} (if not null). */
+    Id saveTree(Tree tree, Stats also) throws IOException {
         byte[] json = tree.toJson();
-        return saveBlob(BlobType.TREE, json, 0, json.length);
+        return saveBlob(BlobType.TREE, json, 0, json.length, also);
     }
 
     // ---- snapshots
@@ -1297,7 +1339,9 @@ public final class Repository implements Closeable {
     }
 
     /**
-     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them.
+     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them. Not
+     * while other operations run on this instance: the index is empty until the files are loaded again (operations
+     * call {@link #refreshIndex()} instead, which is safe).
      *
      * @throws IllegalStateException if blobs saved in this session are not flushed yet
      */
@@ -1325,7 +1369,10 @@ public final class Repository implements Closeable {
         return new RestoreCommand(this, Objects.requireNonNull(selector, "selector"));
     }
 
-    /** Flushes what is pending and closes the backend. */
+    /**
+     * Flushes what is pending and closes the backend. Call it once every operation on this instance has ended (a
+     * backup started in the background included: {@link RunningBackup#await()} it, or cancel it first).
+     */
     @Override
     public void close() throws IOException {
         Thread loader = indexLoader;

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * stale when it was not refreshed for 30 minutes, or when it belongs to a process on this host that no longer
  * exists. Like restic 0.14, a stale lock still blocks until {@link #removeStale()} ({@code unlock}) removes it,
  * unless {@link Builder#ignoreStale(boolean)} says otherwise.
+ *
+ * <p>Thread-safe once built (its settings never change); its {@link Builder} is not. Each {@link RepositoryLock} is
+ * thread-safe too (a scheduler refreshes it while the owner works).
  */
 public final class Locks {
     private static final Logger LOG = LoggerFactory.getLogger(Locks.class);
@@ -437,7 +440,7 @@ public final class Locks {
         }
     }
 
-    /** Options for {@link Locks}. Each may be set once. */
+    /** Options for {@link Locks}. Each may be set once. Not thread-safe: configure and build it on one thread. */
     public static final class Builder {
         private final Repository repo;
         private final Set<String> set = new HashSet<>();

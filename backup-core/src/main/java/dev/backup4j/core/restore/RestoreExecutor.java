@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RestoreReport r = RestoreExecutor.of(repo).threads(4).listener(progress).execute(plan, target);
  * }</pre>
+ *
+ * <p>Not thread-safe: configure it and call {@link #execute} on one thread; use one executor per thread (its
+ * own pack-reading threads, and the listener's calls from them, are internal to one execution).
  */
 public final class RestoreExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreExecutor.class);

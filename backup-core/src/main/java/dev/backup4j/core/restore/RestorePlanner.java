@@ -42,6 +42,9 @@ import java.util.Set;
  * <p>Paths matched by the globs are the entries' paths as they will appear below the target, starting with '/':
  * for a whole-snapshot restore, the backed-up path ({@code /var/www/lms/...}); for a sub-path restore, the path
  * below the sub-path. A glob keeps restic's reading (see {@link PathFilter}).
+ *
+ * <p>Not thread-safe: configure it and call {@link #plan} on one thread; use one planner per thread. The
+ * {@link RestorePlan} it returns is immutable and may be handed to any thread.
  */
 public final class RestorePlanner {
     /** Blobs closer than this in a pack are read in one range (one request beats two for such a gap). */
