@@ -1101,20 +1101,30 @@ public final class Repository implements Closeable {
         List<Snapshot> read = readSnapshots(unread);
         synchronized (snapshotCache) {
             for (Snapshot s : read) {
-                snapshotCache.put(s.requireId(), s);
+                if (s != null) {
+                    snapshotCache.put(s.requireId(), s);
+                    out.add(s);
+                }
             }
         }
-        out.addAll(read);
         out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.requireId()));
         return out;
     }
 
+    /** A snapshot file; null if it vanished since it was listed (forgotten meanwhile, by this process or another). */
     private Snapshot readSnapshot(Id id) throws IOException {
         Handle h = Handle.of(FileType.SNAPSHOT, id);
-        return Snapshot.parse(loadJson(h), id, h.toString());
+        try {
+            return Snapshot.parse(loadJson(h), id, h.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
     }
 
-    /** Reads snapshot files; decrypting and parsing thousands is worth a few threads, as for index files. */
+    /**
+     * Reads snapshot files (null for one that vanished); decrypting and parsing thousands is worth a few threads, as
+     * for index files.
+     */
     private List<Snapshot> readSnapshots(List<Id> ids) throws IOException {
         int threads = Math.min(ids.size() / 64, Runtime.getRuntime().availableProcessors());
         List<Snapshot> out = new ArrayList<>(ids.size());

@@ -144,6 +144,31 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void aSnapshotForgottenBetweenTheListingAndTheReadIsLeftOut() throws Exception {
+        Path dir = tmp.resolve("repo");
+        opener(Backends.local(dir)).init().close();
+        Id[] forget = new Id[1];
+        Backend racing = new ForwardingBackend(Backends.local(dir)) {
+            @Override
+            public List<dev.backup4j.core.backend.FileInfo> list(FileType type) throws IOException {
+                List<dev.backup4j.core.backend.FileInfo> l = super.list(type);
+                if (type == FileType.SNAPSHOT && forget[0] != null) {
+                    super.delete(Handle.of(FileType.SNAPSHOT, forget[0])); // another process's forget, just now
+                    forget[0] = null;
+                }
+                return l;
+            }
+        };
+        try (Repository other = opener(Backends.local(dir)).open();
+                Repository repo = opener(racing).open()) {
+            List<Snapshot> saved = save(other, 3, OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+            forget[0] = saved.get(1).requireId();
+            assertEquals(List.of(saved.get(0).id(), saved.get(2).id()),
+                    repo.snapshots().stream().map(Snapshot::id).toList());
+        }
+    }
+
+    @Test
     void concurrentListingsWhileAnotherInstanceSavesAllAgree() throws Exception {
         Path dir = tmp.resolve("repo");
         opener(Backends.local(dir)).init().close();
