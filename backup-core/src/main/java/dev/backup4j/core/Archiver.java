@@ -80,8 +80,11 @@ final class Archiver implements AutoCloseable {
     final Set<String> current = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;
     private volatile boolean cancelled;
-    /** Completed by {@link #cancel()}, so that a wait for the walk's result ends at once. */
-    private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+    /**
+     * Completed at the first failure that ends the backup ({@link #fatal()}) or by {@link #cancel()}, so that a wait
+     * for the walk's result ends at once instead of when the files being read are done.
+     */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** The sources' streams being read, so that a cancel can close one whose read blocks. */
     private final Set<InputStream> open = ConcurrentHashMap.newKeySet();
     /**
@@ -134,10 +137,14 @@ final class Archiver implements AutoCloseable {
         return Optional.ofNullable(fatal);
     }
 
-    private synchronized void fail(Throwable t) {
-        if (fatal == null) {
+    private void fail(Throwable t) {
+        synchronized (this) {
+            if (fatal != null) {
+                return;
+            }
             fatal = t;
         }
+        stopped.complete(null);
     }
 
     /**
@@ -146,9 +153,8 @@ final class Archiver implements AutoCloseable {
      * Blobs being stored are stored; {@link #close()} waits for them.
      */
     void cancel() {
-        fail(new CancellationException("backup cancelled"));
         cancelled = true;
-        cancellation.complete(null);
+        fail(new CancellationException("backup cancelled"));
         // drained tasks never run: release the file slots they hold, so a walk waiting for one goes on and stops
         fileSlots.release(readers.shutdownNow().size());
         prefetcher.shutdownNow();
@@ -169,9 +175,9 @@ final class Archiver implements AutoCloseable {
         return cancelled;
     }
 
-    /** Completes when {@link #cancel()} is called. */
-    CompletableFuture<Void> cancellation() {
-        return cancellation;
+    /** Completes when the backup fails ({@link #fatal()} is set) or is cancelled. */
+    CompletableFuture<Void> stopped() {
+        return stopped;
     }
 
     /** Runs {@code f} on a blob thread, where the repository is written (never on the walk's thread). */

@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * BackupResult r = repo.backup()
  *         .path(Path.of("/var/www/lms"))
  *         .localOptions(LocalSourceOptions.builder().exclude("*.tmp").excludeCaches().build())
- *         .source(SnapshotSources.command("/db/lms.sql", List.of("pg_dump", "lms")))
+ *         .source(SnapshotSources.command("/db/lms.sql", List.of("pg_dump", "lms"), clock))
  *         .tag("nightly")
  *         .listener(status -> System.err.println(status.bytesDone()))
  *         .run();
@@ -542,14 +542,20 @@ public final class BackupCommand {
         }
     }
 
-    /** Walks the sources and waits for the root tree; ends at once when the backup is cancelled. */
+    /**
+     * Walks the sources and waits for the root tree; ends at once when the backup is cancelled or fails (a source
+     * under {@code FAIL_BACKUP}, a repository write), without waiting for the files still being read.
+     */
     private Id walk(Archiver a, VirtualDir root, Optional<Node> parentRoot, OffsetDateTime snapTime)
             throws IOException {
         try {
             CompletableFuture<Optional<Id>> tree = saveVirtual(a, root, parentRoot, snapTime);
-            CompletableFuture.anyOf(tree, a.cancellation()).get();
+            CompletableFuture.anyOf(tree, a.stopped()).get();
             if (a.cancelled()) {
                 throw new CancellationException("backup cancelled");
+            }
+            if (a.fatal().isPresent()) {
+                throw unwrap(a.fatal().get());
             }
             return tree.join().orElseThrow(() -> new IllegalStateException("root tree missing"));
         } catch (ExecutionException | CompletionException e) {

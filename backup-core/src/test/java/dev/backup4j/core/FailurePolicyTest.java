@@ -195,6 +195,33 @@ class FailurePolicyTest {
         Restic.on(tmp.resolve("repo"), "pw").run("check", "--read-data").ok();
     }
 
+    @Test
+    void aFailingSourceEndsTheBackupWithoutWaitingForTheFilesStillBeingRead() throws Exception {
+        byte[] data = new byte[1 << 20];
+        CancelBackupTest.BlockingStream stuck = new CancelBackupTest.BlockingStream(data, 1000, false);
+        SnapshotSource slow = SnapshotSources.stream("/db/a.sql", () -> stuck, CLOCK);
+        SnapshotSource failing = SnapshotSources.stream("/db/b.sql", () -> {
+            try {
+                stuck.reached.await(); // fail only once the other stream is blocked mid-read
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            throw new ConnectException("connection refused");
+        }, CLOCK);
+        try (Repository repo = init()) {
+            RunningBackup running = repo.backup().source(slow).source(failing).workers(2).start();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> running.result().get(2, java.util.concurrent.TimeUnit.MINUTES));
+            assertInstanceOf(SourceFailedException.class, e.getCause());
+            assertEquals("/db/b.sql: connection refused", e.getCause().getMessage());
+            assertThrows(SourceFailedException.class, running::await);
+            assertTrue(stuck.closed.get(), "the blocked read was stopped, not waited for");
+            assertEquals(RunningBackup.State.FAILED, running.state());
+            assertEquals(List.of(), repo.snapshots());
+            assertEquals(List.of(), repo.backend().list(FileType.LOCK));
+        }
+    }
+
     /** A source of the application's own: its root cannot be listed, or one entry below it cannot be read. */
     private static SnapshotSource custom(boolean rootFails) {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");

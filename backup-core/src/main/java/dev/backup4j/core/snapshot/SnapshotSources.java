@@ -17,11 +17,16 @@ import java.util.Set;
 import java.nio.file.LinkOption;
 
 /**
- * Factories for the built-in {@link SnapshotSource}s.
+ * Factories for the built-in {@link SnapshotSource}s: local directories (under their own path or another one),
+ * streams and commands; and {@link #withFailurePolicy} to change what a source's failure does. For sources made of
+ * an application's own records, see {@link SourceEntries}.
  *
  * <pre>{@code
  * SnapshotSource www = SnapshotSources.directory(Path.of("/var/www/lms"), PathFilter.of(List.of("*.tmp")));
+ * SnapshotSource data = SnapshotSources.directory(Path.of("/var/lib/moodledata"), "/moodledata",
+ *         LocalSourceOptions.defaults());
  * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> process.getInputStream(), clock);
+ * SnapshotSource optional = SnapshotSources.withFailurePolicy(dump, FailurePolicy.MARK_INCOMPLETE);
  * }</pre>
  */
 public final class SnapshotSources {
