@@ -3,6 +3,7 @@ package dev.backup4j.core;
 import dev.backup4j.core.chunker.ChunkStream;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.snapshot.FailurePolicy;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.PathFilter;
@@ -21,14 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -39,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * blob threads hash, compress, encrypt and pack chunks and save trees once their children are done. Memory is
  * bounded by permits: at most {@code 4 * workers} files open and {@code 2 * workers + 2} chunks (8 MiB at most each)
  * in flight, whatever the size of the sources.
+ *
+ * <p>Failures: an entry that cannot be read is an error of that entry ({@link #errors}); a failure of a whole source
+ * (see {@link FailurePolicy}) fails the backup or is such an error, as the source's policy says; a repository write
+ * that fails, or {@link #cancel()}, fails the backup ({@link #fatal()}). {@link #close()} returns once no thread of
+ * the pipeline writes to the repository any more.
  */
 final class Archiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
@@ -65,9 +74,25 @@ final class Archiver implements AutoCloseable {
     final AtomicLong bytesRead = new AtomicLong();
     final AtomicLong bytesProcessed = new AtomicLong();
     final AtomicLong filesDone = new AtomicLong();
+    /** What this backup added to the repository (other operations on the same instance count in theirs). */
+    final Repository.Stats added = new Repository.Stats();
     final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
     final Set<String> current = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;
+    private volatile boolean cancelled;
+    /**
+     * Completed at the first failure that ends the backup ({@link #fatal()}) or by {@link #cancel()}, so that a wait
+     * for the walk's result ends at once instead of when the files being read are done.
+     */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The sources' streams being read, so that a cancel can close one whose read blocks. */
+    private final Set<InputStream> open = ConcurrentHashMap.newKeySet();
+    /**
+     * Directories with an entry that was stored although an error was reported for it (content of another size
+     * than declared, extended attributes unreadable): such a directory gets no directory-cache fingerprint, so the
+     * entry is looked at again next time.
+     */
+    private final Set<String> storedWithError = ConcurrentHashMap.newKeySet();
     // One read buffer per reader thread: allocating (and zeroing) 1 MiB per file dominated a backup of many small files.
     private final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
     /** Parent trees being loaded ahead of the walk, by tree id. */
@@ -113,21 +138,111 @@ final class Archiver implements AutoCloseable {
     }
 
     private void fail(Throwable t) {
-        if (fatal == null) {
+        synchronized (this) {
+            if (fatal != null) {
+                return;
+            }
             fatal = t;
+        }
+        stopped.complete(null);
+    }
+
+    /**
+     * Stops the backup: no entry is started any more, reads in progress are interrupted and their streams closed
+     * (a read blocked on a pipe or a socket returns), and {@link #fatal()} becomes a {@link CancellationException}.
+     * Blobs being stored are stored; {@link #close()} waits for them.
+     */
+    void cancel() {
+        cancelled = true;
+        fail(new CancellationException("backup cancelled"));
+        // drained tasks never run: release the file slots they hold, so a walk waiting for one goes on and stops
+        fileSlots.release(readers.shutdownNow().size());
+        prefetcher.shutdownNow();
+        for (CompletableFuture<ParentDir> f : prefetched.values()) {
+            f.complete(ParentDir.NONE); // a walk waiting for a tree that will never load goes on and stops
+        }
+        for (InputStream in : open) {
+            try {
+                in.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing a source's stream on cancel: {}", e.toString());
+            }
         }
     }
 
-    void error(String path, Throwable e) {
-        String msg = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    /** True once {@link #cancel()} was called. */
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Completes when the backup fails ({@link #fatal()} is set) or is cancelled. */
+    CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /** Runs {@code f} on a blob thread, where the repository is written (never on the walk's thread). */
+    <T, R> CompletableFuture<R> onBlobThread(CompletableFuture<T> after, java.util.function.Function<T, R> f) {
+        return after.thenApplyAsync(f, blobs);
+    }
+
+    private static String message(Throwable e) {
         if (e instanceof java.nio.file.AccessDeniedException) {
-            msg = "permission denied";
+            return "permission denied";
         } else if (e instanceof java.nio.file.NoSuchFileException) {
-            msg = "no such file (vanished during the backup?)";
+            return "no such file (vanished during the backup?)";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    void error(String path, Throwable e) {
+        error(path, message(e));
+    }
+
+    private void error(String path, String msg) {
+        if (cancelled) {
+            return; // what fails after a cancel fails because of it
         }
         LOG.debug("cannot back up {}: {}", path, msg); // reported in the result and to the listener
         errors.add(new BackupResult.BackupError(path, msg));
         listener.onError(path, msg);
+    }
+
+    /** An error of an entry that is stored all the same; its directory gets no cache fingerprint. */
+    private void errorStored(String path, String msg) {
+        int slash = path.lastIndexOf('/');
+        storedWithError.add(slash > 0 ? path.substring(0, slash) : "");
+        error(path, msg);
+    }
+
+    /** A source of the snapshot: its path, and what its failure as a whole does. */
+    record Src(String path, FailurePolicy policy) {
+    }
+
+    /**
+     * A failure of a whole source (see {@link FailurePolicy}) at {@code path}: under {@link FailurePolicy#FAIL_BACKUP}
+     * it becomes {@link #fatal()} (a {@link SourceFailedException} naming the path) and false is returned; under
+     * {@link FailurePolicy#MARK_INCOMPLETE} it is an error of {@code path} and true is returned (the backup goes on
+     * without the source's content).
+     */
+    boolean sourceFailed(Src src, String path, IOException e) {
+        if (cancelled) {
+            return false;
+        }
+        if (src.policy() == FailurePolicy.MARK_INCOMPLETE) {
+            error(path, e);
+            return true;
+        }
+        fail(e instanceof SourceFailedException ? e : new SourceFailedException(path + ": " + message(e), e));
+        return false;
+    }
+
+    /** A failure at {@code path} of the source {@code src}: of the whole source at its root or if it says so. */
+    private boolean wholeSource(Src src, String path, IOException e) {
+        return e instanceof SourceFailedException || path.equals(src.path());
+    }
+
+    private CompletableFuture<Optional<Node>> failedNow() {
+        return CompletableFuture.failedFuture(fatal);
     }
 
     /** A parent directory's tree: its id, its nodes, and the nodes by name. */
@@ -158,7 +273,9 @@ final class Archiver implements AutoCloseable {
             }
             return new ParentDir(id, nodes, m);
         } catch (IOException | RuntimeException e) {
-            LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
+            if (!cancelled) {
+                LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
+            }
             return ParentDir.NONE;
         }
     }
@@ -184,7 +301,7 @@ final class Archiver implements AutoCloseable {
                 continue;
             }
             if (id != null && !prefetched.containsKey(id)) {
-                prefetched.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher));
+                prefetchTree(id);
             }
         }
     }
@@ -208,13 +325,18 @@ final class Archiver implements AutoCloseable {
     /**
      * Archives one entry; the future yields the node to put in the parent's tree, or empty if the entry is left out.
      */
-    CompletableFuture<Optional<Node>> archive(SourceEntry e, String path, String name, Optional<Node> parent)
+    CompletableFuture<Optional<Node>> archive(SourceEntry e, String path, String name, Optional<Node> parent, Src src)
             throws InterruptedException {
         if (fatal != null) {
-            return CompletableFuture.failedFuture(fatal);
+            return failedNow();
         }
         if (e.error().isPresent()) {
-            error(path, e.error().get());
+            IOException err = e.error().get();
+            if (!path.equals(src.path())) {
+                error(path, err);
+            } else if (!sourceFailed(src, path, err)) {
+                return failedNow();
+            }
             return CompletableFuture.completedFuture(Optional.empty());
         }
         Node meta = e.metadata();
@@ -222,12 +344,12 @@ final class Archiver implements AutoCloseable {
             meta = renamed(meta, name);
         }
         return switch (meta.type()) {
-            case DIR -> archiveDir(e, path, meta, parent);
+            case DIR -> archiveDir(e, path, meta, parent, src);
             case FILE -> {
                 if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
                     yield CompletableFuture.completedFuture(Optional.empty());
                 }
-                yield archiveFile(e, path, meta, parent);
+                yield archiveFile(e, path, meta, parent, src);
             }
             default -> {
                 if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
@@ -240,24 +362,27 @@ final class Archiver implements AutoCloseable {
         };
     }
 
-    private CompletableFuture<Optional<Node>> archiveDir(SourceEntry e, String path, Node meta, Optional<Node> parent)
-            throws InterruptedException {
+    private CompletableFuture<Optional<Node>> archiveDir(SourceEntry e, String path, Node meta, Optional<Node> parent,
+            Src src) throws InterruptedException {
         List<SourceEntry> entries;
         boolean clean = true;
         try {
             entries = e.children();
-        } catch (SourceFailedException ex) {
-            fail(ex);
-            return CompletableFuture.failedFuture(ex);
         } catch (IOException ex) {
-            error(path, ex);
+            if (wholeSource(src, path, ex)) {
+                if (!sourceFailed(src, path, ex)) {
+                    return failedNow();
+                }
+            } else {
+                error(path, ex);
+            }
             entries = List.of();
             clean = false;
         }
         final Node dirMeta = meta.toBuilder().atime(e.metadata().atime()).extendedAttributes(extendedAttributes(e, path))
                 .build();
         if (known != null) {
-            return archiveDirCached(entries, clean, path, dirMeta, parent);
+            return archiveDirCached(entries, clean, path, dirMeta, parent, src);
         }
         ParentDir parentTree = parentDir(parent);
         Map<String, Node> old = parentTree.byName();
@@ -278,7 +403,7 @@ final class Archiver implements AutoCloseable {
             }
             clean &= c.error().isEmpty(); // reported by archive(...)
             inputs.add(c.metadata());
-            children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn))));
+            children.add(archive(c, cp, cn, Optional.ofNullable(old.get(cn)), src));
         }
         if (!old.isEmpty()) {
             // parent trees loaded ahead for entries that were left out (excluded, unsafe, no longer directories)
@@ -322,7 +447,7 @@ final class Archiver implements AutoCloseable {
      * the entries as listed differ from the recorded ones, or a subdirectory came out changed.
      */
     private CompletableFuture<Optional<Node>> archiveDirCached(List<SourceEntry> entries, boolean cleanListing,
-            String path, Node dirMeta, Optional<Node> parent) throws InterruptedException {
+            String path, Node dirMeta, Optional<Node> parent, Src src) throws InterruptedException {
         boolean clean = cleanListing;
         List<SourceEntry> kept = new ArrayList<>(entries.size());
         List<String> paths = new ArrayList<>(entries.size());
@@ -351,7 +476,7 @@ final class Archiver implements AutoCloseable {
             SourceEntry c = kept.get(i);
             if (c.metadata().type() == NodeType.DIR && c.error().isEmpty()) {
                 CompletableFuture<Optional<Node>> f = archive(c, paths.get(i), c.metadata().name(),
-                        cachedParent(paths.get(i), c.metadata().name()));
+                        cachedParent(paths.get(i), c.metadata().name()), src);
                 if (reusable && (!f.isDone() || f.isCompletedExceptionally())) {
                     reusable = false; // a subdirectory changed: so does this directory's tree
                     prefetchTree(was.tree());
@@ -379,7 +504,7 @@ final class Archiver implements AutoCloseable {
             if (children.get(i) == null) {
                 SourceEntry c = kept.get(i);
                 children.set(i, archive(c, paths.get(i), c.metadata().name(),
-                        Optional.ofNullable(old.get(c.metadata().name()))));
+                        Optional.ofNullable(old.get(c.metadata().name())), src));
             }
         }
         return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, local);
@@ -387,7 +512,13 @@ final class Archiver implements AutoCloseable {
 
     /** Starts loading a parent tree on the prefetch thread, unless it is loading already. */
     private void prefetchTree(Id id) {
-        prefetched.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher));
+        prefetched.computeIfAbsent(id, k -> {
+            try {
+                return CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher);
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.completedFuture(ParentDir.NONE); // cancelled: the walk stops anyway
+            }
+        });
     }
 
     /** A directory reused from the cache: its entries are counted as unchanged and the recorded tree is its tree. */
@@ -439,6 +570,7 @@ final class Archiver implements AutoCloseable {
                     n.ifPresent(subdirs::add);
                 }
             }
+            clean &= !storedWithError.remove(path);
             if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
                 return Optional.<Node>empty();
             }
@@ -447,7 +579,7 @@ final class Archiver implements AutoCloseable {
             try {
                 // an unchanged directory keeps its parent's tree blob: no need to encode and hash it again
                 subtree = parentTree.id() != null && tree.nodes().equals(parentTree.nodes())
-                        ? parentTree.id() : repo.saveTree(tree);
+                        ? parentTree.id() : repo.saveTree(tree, added);
             } catch (IOException ex) {
                 fail(ex);
                 throw new UncheckedIOException(ex);
@@ -486,8 +618,8 @@ final class Archiver implements AutoCloseable {
         return true;
     }
 
-    private CompletableFuture<Optional<Node>> archiveFile(SourceEntry e, String path, Node meta, Optional<Node> parent)
-            throws InterruptedException {
+    private CompletableFuture<Optional<Node>> archiveFile(SourceEntry e, String path, Node meta, Optional<Node> parent,
+            Src src) throws InterruptedException {
         if (parent.isPresent() && unchanged(meta, parent.get())) {
             filesUnmodified.incrementAndGet();
             filesDone.incrementAndGet();
@@ -498,19 +630,24 @@ final class Archiver implements AutoCloseable {
                     .size(parent.get().size()).extendedAttributes(parent.get().extendedAttributes()).build()));
         }
         fileSlots.acquire();
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return readFile(e, path, meta, parent.isPresent());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(ex);
-            } finally {
-                fileSlots.release();
-            }
-        }, readers);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return readFile(e, path, meta, parent.isPresent(), src);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(ex);
+                } finally {
+                    fileSlots.release();
+                }
+            }, readers);
+        } catch (RejectedExecutionException ex) {
+            fileSlots.release(); // cancelled meanwhile: the readers take no more work
+            return failedNow();
+        }
     }
 
-    private Optional<Node> readFile(SourceEntry e, String path, Node meta, boolean hadParent)
+    private Optional<Node> readFile(SourceEntry e, String path, Node meta, boolean hadParent, Src src)
             throws InterruptedException {
         if (fatal != null) {
             throw new CompletionException(fatal);
@@ -520,12 +657,12 @@ final class Archiver implements AutoCloseable {
             InputStream raw;
             try {
                 raw = e.open();
-            } catch (SourceFailedException ex) {
-                fail(ex);
-                throw new CompletionException(ex);
             } catch (IOException ex) {
-                error(path, ex);
-                return Optional.empty();
+                return readFailed(src, path, ex);
+            }
+            open.add(raw);
+            if (cancelled) {
+                closeQuietly(raw); // cancel() may have closed the streams before this one was added
             }
             List<CompletableFuture<Id>> ids = new ArrayList<>();
             long size = 0;
@@ -537,36 +674,43 @@ final class Archiver implements AutoCloseable {
                     // an exact copy: under a fixed heap, live memory (chunks in flight) matters more than garbage
                     byte[] copy = java.util.Arrays.copyOf(chunks.buffer(), n);
                     final int len = n;
-                    ids.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return repo.saveBlob(BlobType.DATA, copy, 0, len);
-                        } catch (IOException ex) {
-                            fail(ex);
-                            throw new UncheckedIOException(ex);
-                        } finally {
-                            chunkSlots.release();
-                        }
-                    }, blobs));
+                    try {
+                        ids.add(CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return repo.saveBlob(BlobType.DATA, copy, 0, len, added);
+                            } catch (IOException ex) {
+                                fail(ex);
+                                throw new UncheckedIOException(ex);
+                            } finally {
+                                chunkSlots.release();
+                            }
+                        }, blobs));
+                    } catch (RejectedExecutionException ex) {
+                        chunkSlots.release(); // the backup ended (cancelled or failed): store nothing more
+                        throw new CompletionException(fatal != null ? fatal : ex);
+                    }
                     size += n;
                     bytesRead.addAndGet(n);
                     bytesProcessed.addAndGet(n);
                 }
-            } catch (SourceFailedException ex) {
-                fail(ex);
-                throw new CompletionException(ex);
             } catch (SourceReadException ex) {
                 waitQuietly(ids);
-                error(path, ex.getCause());
-                return Optional.empty();
+                return readFailed(src, path, (IOException) ex.getCause());
             } catch (IOException ex) {
-                // closing the chunk stream failed in a way that is not the source's: treat as the source's
+                // a SourceFailedException (a command's exit status, at close), an interrupted read, or closing the
+                // chunk stream failed in a way that is not the source's: all the source's
                 waitQuietly(ids);
-                error(path, ex);
-                return Optional.empty();
+                return readFailed(src, path, ex);
+            } finally {
+                open.remove(raw);
             }
             List<Id> content = new ArrayList<>(ids.size());
             for (CompletableFuture<Id> f : ids) {
                 content.add(f.join());
+            }
+            if (e.declaresSize() && size != meta.size()) {
+                errorStored(path, "declared " + meta.size() + " bytes but " + size
+                        + " were read (changed while being read?); stored as read");
             }
             Node after = meta.toBuilder().atime(e.metadata().atime()).extendedAttributes(extendedAttributes(e, path))
                     .build();
@@ -576,6 +720,32 @@ final class Archiver implements AutoCloseable {
             return Optional.of(after.toBuilder().content(content).size(size).build());
         } finally {
             current.remove(path);
+        }
+    }
+
+    /**
+     * A file that could not be opened or read to its end: its error, or a failure of its source (see
+     * {@link #sourceFailed}), which ends the file's task with the backup's failure.
+     */
+    private Optional<Node> readFailed(Src src, String path, IOException ex) {
+        if (fatal != null) {
+            throw new CompletionException(fatal);
+        }
+        if (wholeSource(src, path, ex)) {
+            if (!sourceFailed(src, path, ex)) {
+                throw new CompletionException(fatal);
+            }
+        } else {
+            error(path, ex);
+        }
+        return Optional.empty();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the backup is cancelled; closing only unblocks a read
         }
     }
 
@@ -601,16 +771,37 @@ final class Archiver implements AutoCloseable {
         try {
             return e.extendedAttributes();
         } catch (IOException ex) {
-            error(path, new IOException("cannot read extended attributes: " + ex.getMessage(), ex));
+            errorStored(path, "cannot read extended attributes: " + message(ex));
             return List.of();
         }
     }
 
+    /**
+     * Stops the pipeline and returns once no blob thread runs any more: from then on nothing of this backup writes to
+     * the repository (a reader blocked in a source's read may still be running; it stores nothing). Blobs already
+     * handed to the blob threads are stored, so that nothing a finished file or directory refers to is lost; the
+     * blob threads are never interrupted, since a pack may be shared with another backup of the same repository
+     * instance. Idempotent.
+     */
     @Override
     public void close() {
-        readers.shutdownNow();
-        blobs.shutdownNow();
+        fileSlots.release(readers.shutdownNow().size());
         prefetcher.shutdownNow();
+        blobs.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (blobs.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+                LOG.info("waiting for the blobs being stored before the backup ends");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A failure of the source while reading, as opposed to one of the repository. */

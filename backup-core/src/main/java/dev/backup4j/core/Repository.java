@@ -61,7 +61,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes follow restic's ordering: packs, then the index file that lists them, then the snapshot that references
  * them, so a crash at any point leaves a repository that {@code restic check} accepts (at worst with packs no index
- * lists). Blob saving is thread-safe.
+ * lists).
+ *
+ * <p>Thread-safe: one instance may be shared by the threads of an application for as long as it runs, and its
+ * operations may run at the same time (several backups, restores, listings, a check). Each operation takes its own
+ * lock, as separate processes would: shared ones (backup, restore, check, copy) run side by side, while an exclusive
+ * one (forget, prune, removing a key) waits for the others or fails with
+ * {@link dev.backup4j.core.common.RepositoryLockedException}, even on this same instance. Underneath, blobs are
+ * saved into packs shared by all operations under one lock ({@link #saveBlob}, {@link #flush()}), the index is a
+ * concurrent map, snapshots are cached under a lock of their own ({@link #snapshots()}), and reading blobs and trees
+ * needs no lock. Each operation's builder ({@link BackupCommand}, {@link RestoreCommand}, ...) is not thread-safe:
+ * use one per operation, on one thread. Two methods are the exceptions: {@link #close()}, which must come after
+ * every operation has ended, and {@link #reloadIndex()}, which empties the index while it reloads and so must not
+ * run beside other operations.
  */
 public final class Repository implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
@@ -87,6 +99,12 @@ public final class Repository implements Closeable {
     private volatile CompletableFuture<Void> indexReady = CompletableFuture.completedFuture(null);
     private volatile Thread indexLoader;
     private final Stats stats = new Stats();
+    /**
+     * Every snapshot file this instance has read or written, by id. A snapshot file never changes (its name is the
+     * hash of its bytes), so only a listing is needed to bring the map up to date: new ids are read, ids no longer
+     * listed dropped. Guarded by itself.
+     */
+    private final Map<Id, Snapshot> snapshotCache = new java.util.HashMap<>();
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> packBuffers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -108,7 +126,10 @@ public final class Repository implements Closeable {
         return new Opener(Objects.requireNonNull(backend, "backend"));
     }
 
-    /** Options for opening or creating a repository. Set each option once; then {@link #open()} or {@link #init()}. */
+    /**
+     * Options for opening or creating a repository. Set each option once; then {@link #open()} or {@link #init()}.
+     * Not thread-safe: configure and use it on one thread (the repository it opens is thread-safe).
+     */
     public static final class Opener {
         private final Backend backend;
         private char[] password;
@@ -124,6 +145,7 @@ public final class Repository implements Closeable {
         private boolean appendOnly;
         private java.time.Duration lockWait = java.time.Duration.ZERO;
         private java.time.Duration lockCheckDelay = dev.backup4j.core.maintenance.Locks.DEFAULT_CHECK_DELAY;
+        private boolean ignoreSighup;
         private final Set<String> set = new HashSet<>();
 
         private Opener(Backend backend) {
@@ -282,6 +304,28 @@ public final class Repository implements Closeable {
                 throw new IllegalArgumentException("lockCheckDelay must not be negative: " + delay);
             }
             this.lockCheckDelay = delay;
+            return this;
+        }
+
+        /**
+         * Whether this process ignores SIGHUP once it takes a lock (default false: the JVM's handling is left alone).
+         *
+         * <p>Why it matters: restic tells whether the process of a lock on the same host is alive by sending it
+         * SIGHUP ({@code restic unlock}, which removes stale locks, does so for every lock of this host), and restic
+         * itself ignores SIGHUP for that reason. The JVM's own reaction to SIGHUP is to run its shutdown hooks and
+         * exit, so a {@code restic unlock} on this host while this JVM holds a lock stops the JVM. A command-line
+         * tool that people run beside restic should turn this on (the reference CLI does). An application that
+         * embeds the library owns its signal handling and decides: on, the first lock taken installs a handler that
+         * ignores SIGHUP for the rest of the JVM's life (other repositories and the application included); off, a
+         * {@code restic unlock} on the same host while a lock is held ends the JVM as a {@code kill -HUP} would.
+         *
+         * <p>The handler is installed through {@code sun.misc.Signal} (module {@code jdk.unsupported}). Where that
+         * is not available (a named module that does not read {@code jdk.unsupported}, a JVM started with
+         * {@code -Xrs}), a warning is logged once and locks work as they do without this option.
+         */
+        public Opener ignoreSighup(boolean ignore) {
+            once("ignoreSighup");
+            this.ignoreSighup = ignore;
             return this;
         }
 
@@ -571,6 +615,11 @@ public final class Repository implements Closeable {
         return options.lockCheckDelay;
     }
 
+    /** Whether taking a lock makes this process ignore SIGHUP (see {@link Opener#ignoreSighup(boolean)}). */
+    public boolean ignoreSighup() {
+        return options.ignoreSighup;
+    }
+
     /** The clock. */
     public Clock clock() {
         return clock;
@@ -591,13 +640,29 @@ public final class Repository implements Closeable {
         return options.username;
     }
 
-    /** Counters of what this session stored. */
+    /**
+     * Counters of what this session stored, all operations together (each backup counts its own in its
+     * {@link BackupResult}).
+     */
     public Stats stats() {
         return stats;
     }
 
     /** Counters of blobs stored by this repository instance. Thread-safe. */
     public static final class Stats {
+        Stats() {
+        }
+
+        void add(BlobType type, long len, long sealedLen) {
+            blobsAdded.incrementAndGet();
+            bytesAdded.addAndGet(len);
+            if (type == BlobType.DATA) {
+                dataBlobsAdded.incrementAndGet();
+                dataBytesAdded.addAndGet(len);
+            }
+            bytesStored.addAndGet(sealedLen);
+        }
+
         private final java.util.concurrent.atomic.AtomicLong blobsAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesAdded = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytesStored = new java.util.concurrent.atomic.AtomicLong();
@@ -670,13 +735,22 @@ public final class Repository implements Closeable {
      * The blob lands in an open pack; it is durable after {@link #flush()}.
      */
     public Id saveBlob(BlobType type, byte[] data, int off, int len) throws IOException {
+        return saveBlob(type, data, off, len, null);
+    }
+
+    /** As {@link #saveBlob(BlobType, byte[], int, int)}, also counting a new blob in {@code also} (if not null). */
+    Id saveBlob(BlobType type, byte[] data, int off, int len, Stats also) throws IOException {
         Id id = Id.hash(data, off, len);
-        saveBlob(type, id, data, off, len);
+        saveBlob(type, id, data, off, len, also);
         return id;
     }
 
     /** Stores a blob whose id the caller computed; returns true if it was new. */
     public boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
+        return saveBlob(type, id, data, off, len, null);
+    }
+
+    private boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len, Stats also) throws IOException {
         Index.BlobKey k = new Index.BlobKey(type, id);
         Index index = loadedIndex();
         synchronized (packLock) {
@@ -748,13 +822,10 @@ public final class Repository implements Closeable {
                 }
             }
         }
-        stats.blobsAdded.incrementAndGet();
-        stats.bytesAdded.addAndGet(len);
-        if (type == BlobType.DATA) {
-            stats.dataBlobsAdded.incrementAndGet();
-            stats.dataBytesAdded.addAndGet(len);
+        stats.add(type, len, sealedLen);
+        if (also != null) {
+            also.add(type, len, sealedLen);
         }
-        stats.bytesStored.addAndGet(sealedLen);
         if (full != null) {
             uploadAll(full);
         }
@@ -1022,26 +1093,120 @@ public final class Repository implements Closeable {
 
     /** Stores a tree blob; returns its id. */
     public Id saveTree(Tree tree) throws IOException {
+        return saveTree(tree, null);
+    }
+
+    /** As {@link #saveTree(Tree)}, also counting a new blob in {@code also} (if not null). */
+    Id saveTree(Tree tree, Stats also) throws IOException {
         byte[] json = tree.toJson();
-        return saveBlob(BlobType.TREE, json, 0, json.length);
+        return saveBlob(BlobType.TREE, json, 0, json.length, also);
     }
 
     // ---- snapshots
 
     /** Stores a snapshot file (after {@link #flush()} has made its blobs durable); returns it with its id. */
     public Snapshot saveSnapshot(Snapshot s) throws IOException {
-        return s.withId(saveJson(FileType.SNAPSHOT, s.toJson()));
+        byte[] json = s.toJson();
+        Id id = saveJson(FileType.SNAPSHOT, json);
+        // kept as any reader of the file gets it
+        Snapshot stored = Snapshot.parse(json, id, Handle.of(FileType.SNAPSHOT, id).toString());
+        synchronized (snapshotCache) {
+            snapshotCache.put(id, stored);
+        }
+        return s.withId(id);
     }
 
-    /** All snapshots, oldest first. */
+    /**
+     * All snapshots, oldest first, as the repository lists them now.
+     *
+     * <p>Snapshots are kept in memory by id once read (or saved through this instance): a call lists the snapshot
+     * files and reads only those it has not seen, so another process's new snapshots appear and forgotten ones
+     * disappear, at the cost of one listing when nothing changed. The first call reads them all, on several threads
+     * when there are many. Thread-safe.
+     *
+     * @throws CorruptDataException if a snapshot file not read before is damaged
+     */
     public List<Snapshot> snapshots() throws IOException {
-        List<Snapshot> out = new ArrayList<>();
+        Set<Id> listed = new HashSet<>();
         for (FileInfo f : backend.list(FileType.SNAPSHOT)) {
-            Handle h = new Handle(FileType.SNAPSHOT, f.name());
-            out.add(Snapshot.parse(loadJson(h), Id.parse(f.name()), h.toString()));
+            if (Id.isValid(f.name())) {
+                listed.add(Id.parse(f.name()));
+            }
+        }
+        List<Id> unread = new ArrayList<>();
+        List<Snapshot> out = new ArrayList<>(listed.size());
+        synchronized (snapshotCache) {
+            snapshotCache.keySet().retainAll(listed);
+            for (Id id : listed) {
+                Snapshot s = snapshotCache.get(id);
+                if (s != null) {
+                    out.add(s);
+                } else {
+                    unread.add(id);
+                }
+            }
+        }
+        List<Snapshot> read = readSnapshots(unread);
+        synchronized (snapshotCache) {
+            for (Snapshot s : read) {
+                if (s != null) {
+                    snapshotCache.put(s.requireId(), s);
+                    out.add(s);
+                }
+            }
         }
         out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.requireId()));
         return out;
+    }
+
+    /** A snapshot file; null if it vanished since it was listed (forgotten meanwhile, by this process or another). */
+    private Snapshot readSnapshot(Id id) throws IOException {
+        Handle h = Handle.of(FileType.SNAPSHOT, id);
+        try {
+            return Snapshot.parse(loadJson(h), id, h.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads snapshot files (null for one that vanished); decrypting and parsing thousands is worth a few threads, as
+     * for index files.
+     */
+    private List<Snapshot> readSnapshots(List<Id> ids) throws IOException {
+        int threads = Math.min(ids.size() / 64, Runtime.getRuntime().availableProcessors());
+        List<Snapshot> out = new ArrayList<>(ids.size());
+        if (threads < 2) {
+            for (Id id : ids) {
+                out.add(readSnapshot(id));
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "backup4j-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            int per = (ids.size() + threads - 1) / threads;
+            List<java.util.concurrent.Future<List<Snapshot>>> parts = new ArrayList<>(threads);
+            for (int from = 0; from < ids.size(); from += per) {
+                List<Id> slice = ids.subList(from, Math.min(ids.size(), from + per));
+                parts.add(pool.submit(() -> {
+                    List<Snapshot> part = new ArrayList<>(slice.size());
+                    for (Id id : slice) {
+                        part.add(readSnapshot(id));
+                    }
+                    return part;
+                }));
+            }
+            for (java.util.concurrent.Future<List<Snapshot>> f : parts) {
+                out.addAll(dev.backup4j.core.common.Futures.await(f, "reading snapshots"));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
@@ -1234,7 +1399,9 @@ public final class Repository implements Closeable {
     }
 
     /**
-     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them.
+     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them. Not
+     * while other operations run on this instance: the index is empty until the files are loaded again (operations
+     * call {@link #refreshIndex()} instead, which is safe).
      *
      * @throws IllegalStateException if blobs saved in this session are not flushed yet
      */
@@ -1262,7 +1429,10 @@ public final class Repository implements Closeable {
         return new RestoreCommand(this, Objects.requireNonNull(selector, "selector"));
     }
 
-    /** Flushes what is pending and closes the backend. */
+    /**
+     * Flushes what is pending and closes the backend. Call it once every operation on this instance has ended (a
+     * backup started in the background included: {@link RunningBackup#await()} it, or cancel it first).
+     */
     @Override
     public void close() throws IOException {
         Thread loader = indexLoader;

@@ -28,6 +28,9 @@ import java.util.Objects;
  * ({@link OverwritePolicy#IF_CHANGED}), so running an interrupted restore again resumes it; nothing is deleted
  * unless {@link #delete()} is asked for.
  *
+ * <p>Not thread-safe: configure and run it on one thread, once. Several restores (and backups) may run on one
+ * {@link Repository} at the same time, each with its own command.
+ *
  * <pre>{@code
  * RestoreResult r = repo.restore("latest").target(Path.of("/tmp/restore")).include("/var/www/lms/courses/42").run();
  * }</pre>

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backup4j.core.BackupResult;
+import dev.backup4j.core.Repository;
+import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.crypto.KdfParams;
+import dev.backup4j.core.snapshot.FailurePolicy;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.SnapshotSource;
+import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.snapshot.SourceEntry;
 import dev.backup4j.core.snapshot.SourceFailedException;
 import java.io.IOException;
@@ -153,6 +159,27 @@ class RemoteSourcesTest {
     void aMissingRemoteDirectoryFailsOnRoot() {
         SnapshotSource src = RemoteSources.directory(ssh, "/var/www/nope").build();
         assertThrows(java.nio.file.NoSuchFileException.class, src::root);
+    }
+
+    @Test
+    void aMissingRemoteDirectoryFailsTheBackupUnlessMarkedIncomplete(@TempDir Path repoDir) throws IOException {
+        SnapshotSource missing = RemoteSources.directory(ssh, "/var/www/nope").build();
+        SnapshotSource lms = RemoteSources.directory(ssh, "/var/www/lms").exclude("uploads").build();
+        assertEquals(FailurePolicy.FAIL_BACKUP, missing.failurePolicy());
+        try (Repository repo = Repository.at(Backends.local(repoDir)).password("pw")
+                .kdf(KdfParams.insecureFastForTests()).init()) {
+            SourceFailedException e = assertThrows(SourceFailedException.class,
+                    () -> repo.backup().source(lms).source(missing).run());
+            assertTrue(e.getMessage().startsWith("/var/www/nope: "), e.getMessage());
+            assertEquals(0, repo.snapshots().size());
+
+            BackupResult r = repo.backup().source(lms)
+                    .source(SnapshotSources.withFailurePolicy(missing, FailurePolicy.MARK_INCOMPLETE)).run();
+            assertEquals(1, r.errors().size(), r.errors().toString());
+            assertEquals("/var/www/nope", r.errors().get(0).path());
+            assertTrue(r.snapshot().incomplete());
+            assertTrue(r.filesNew() > 0);
+        }
     }
 
     @Test

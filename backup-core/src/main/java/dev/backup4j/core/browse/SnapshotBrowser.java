@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  *     in.transferTo(System.out);
  * }
  * }</pre>
+ *
+ * <p>Not thread-safe (it keeps the trees it read in a small cache): use one browser per thread; browsers of the same
+ * repository may run on many threads at once.
  */
 public final class SnapshotBrowser {
     private static final int CACHED_TREES = 64;

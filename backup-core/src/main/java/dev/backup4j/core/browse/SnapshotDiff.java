@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  * d.changes().forEach(c -> System.out.println(c.modifier() + " " + c.path()));
  * System.out.println(d.statistics().added().bytes() + " bytes added");
  * }</pre>
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class SnapshotDiff {
     /** A change's kinds, with restic's letters. */

@@ -39,6 +39,8 @@ import java.util.Set;
  * SnapshotStats.Result r = SnapshotStats.of(repo).mode(SnapshotStats.Mode.RAW_DATA).snapshots(repo.snapshots()).run();
  * System.out.println(r.totalBlobCount() + " blobs, " + r.totalSize() + " bytes stored");
  * }</pre>
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class SnapshotStats {
     /** The counting modes, with restic's names. */

@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  * content; every snapshot's trees are readable and every blob they reference is indexed. Data ({@link #readData()}
  * or a subset): every selected pack is read whole, its hash and header compared with the index, and every blob
  * decrypted and verified. Hold at least a shared lock while checking.
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation. Checks may run beside
+ * backups and restores of the same {@link dev.backup4j.core.Repository} (all take shared locks).
  */
 public final class Check {
     /** The default number of packs read at once by {@code --read-data}, at most (and at most one per core). */

@@ -34,6 +34,8 @@ import java.util.Set;
  * leaves at most unreferenced data in the destination. Hold a shared lock on both repositories. Blobs are decrypted
  * with the source key and sealed again with the destination's; ids stay the same, so the destination's
  * deduplication works against data it already has.
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class Copy {
     private final Repository src;

@@ -31,6 +31,8 @@ import java.util.function.Predicate;
  *
  * <p>"Now" for the policy is the repository's clock. The forget holds an exclusive lock (a shared one for a dry run)
  * while it runs, unless the caller passes a lock it holds ({@link #lock}); see {@link OperationLock}.
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class Forget {
     private final Repository repo;

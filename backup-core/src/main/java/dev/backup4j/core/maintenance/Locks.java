@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * stale when it was not refreshed for 30 minutes, or when it belongs to a process on this host that no longer
  * exists. Like restic 0.14, a stale lock still blocks until {@link #removeStale()} ({@code unlock}) removes it,
  * unless {@link Builder#ignoreStale(boolean)} says otherwise.
+ *
+ * <p>Thread-safe once built (its settings never change); its {@link Builder} is not. Each {@link RepositoryLock} is
+ * thread-safe too (a scheduler refreshes it while the owner works).
  */
 public final class Locks {
     private static final Logger LOG = LoggerFactory.getLogger(Locks.class);
@@ -227,8 +230,8 @@ public final class Locks {
 
     /** Writes a lock file with the current time; returns its id. */
     Id write(boolean exclusive) throws IOException {
-        if (pid == ProcessHandle.current().pid()) {
-            ignoreSighup();
+        if (repo.ignoreSighup() && pid == ProcessHandle.current().pid()) {
+            Sighup.ignore();
         }
         byte[] json = Json.write(g -> {
             g.writeStartObject();
@@ -408,32 +411,6 @@ public final class Locks {
         }
     }
 
-    private static volatile boolean sighupIgnored;
-
-    /**
-     * restic decides whether a lock's process is alive by sending it SIGHUP ({@code restic unlock}, and every
-     * staleness test on the same host). The JVM's default reaction to SIGHUP is to exit, so while this process
-     * holds a lock it must ignore SIGHUP, as restic itself does. Installed once, for the life of the JVM.
-     */
-    @SuppressWarnings("restriction")
-    private static void ignoreSighup() {
-        if (sighupIgnored) {
-            return;
-        }
-        synchronized (Locks.class) {
-            if (sighupIgnored) {
-                return;
-            }
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LOG.debug("ignored SIGHUP"));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                LOG.warn("cannot ignore SIGHUP ({}): restic unlock on this host would stop this process",
-                        e.getMessage());
-            }
-            sighupIgnored = true;
-        }
-    }
-
     /** The host name as Go's {@code os.Hostname()} gives it, so restic can judge our locks by process id. */
     static String systemHostname() {
         try {
@@ -461,7 +438,7 @@ public final class Locks {
         }
     }
 
-    /** Options for {@link Locks}. Each may be set once. */
+    /** Options for {@link Locks}. Each may be set once. Not thread-safe: configure and build it on one thread. */
     public static final class Builder {
         private final Repository repo;
         private final Set<String> set = new HashSet<>();

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * old index files. (4) The old index files are deleted. (5) The unused and repacked packs are deleted: by now no
  * index lists them. Memory is bounded by the index: the plan holds ids and sizes, and repacking holds one source
  * pack and one pack being written at a time. {@link #run()} holds an exclusive lock ({@link OperationLock}).
+ *
+ * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class Prune {
     private static final Logger LOG = LoggerFactory.getLogger(Prune.class);

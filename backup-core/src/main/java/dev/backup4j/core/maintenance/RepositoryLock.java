@@ -144,6 +144,11 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
+    /** True once the lock is released: by {@link #close()}, or by a {@link #confirm()} that found a conflict. */
+    public synchronized boolean released() {
+        return closed;
+    }
+
     /** Stops refreshing and removes the lock file. Idempotent. */
     @Override
     public void close() throws IOException {

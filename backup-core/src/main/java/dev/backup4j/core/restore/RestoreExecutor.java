@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RestoreReport r = RestoreExecutor.of(repo).threads(4).listener(progress).execute(plan, target);
  * }</pre>
+ *
+ * <p>Not thread-safe: configure it and call {@link #execute} on one thread; use one executor per thread (its
+ * own pack-reading threads, and the listener's calls from them, are internal to one execution).
  */
 public final class RestoreExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreExecutor.class);
@@ -87,10 +90,13 @@ public final class RestoreExecutor {
         return this;
     }
 
-    /** Receives progress (default: none). */
+    /**
+     * Receives progress (default: none). Whatever the listener throws is caught (the first time logged as a warning,
+     * later ones ignored): the restore goes on and reports as without it.
+     */
     public RestoreExecutor listener(RestoreListener l) {
         once("listener");
-        this.listener = Objects.requireNonNull(l, "listener");
+        this.listener = SafeRestoreListener.of(Objects.requireNonNull(l, "listener"));
         return this;
     }
 

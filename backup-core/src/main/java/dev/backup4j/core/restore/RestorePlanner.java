@@ -42,6 +42,9 @@ import java.util.Set;
  * <p>Paths matched by the globs are the entries' paths as they will appear below the target, starting with '/':
  * for a whole-snapshot restore, the backed-up path ({@code /var/www/lms/...}); for a sub-path restore, the path
  * below the sub-path. A glob keeps restic's reading (see {@link PathFilter}).
+ *
+ * <p>Not thread-safe: configure it and call {@link #plan} on one thread; use one planner per thread. The
+ * {@link RestorePlan} it returns is immutable and may be handed to any thread.
  */
 public final class RestorePlanner {
     /** Blobs closer than this in a pack are read in one range (one request beats two for such a gap). */
@@ -186,7 +189,9 @@ public final class RestorePlanner {
      *
      * @throws dev.backup4j.core.common.NoSuchSnapshotException if no snapshot matches the selector
      * @throws UnsafeEntryException if a tree in scope holds a name that could escape the target
-     * @throws CorruptDataException if a tree is damaged or the sub-path does not exist
+     * @throws dev.backup4j.core.common.NoSuchPathException if the sub-path is not in the snapshot, or is there below a
+     *     file (the caller's path, not damage)
+     * @throws CorruptDataException if a tree is damaged
      */
     public RestorePlan plan(RestoreTarget target) throws IOException {
         Objects.requireNonNull(target, "target");
@@ -265,13 +270,14 @@ public final class RestorePlanner {
                 }
                 Tree t = tree(tree, where);
                 String at = where;
-                found = t.find(c).orElseThrow(() -> new CorruptDataException("snapshot "
-                        + snap.requireId().shortString() + " has no '" + c + "' in '" + (at.isEmpty() ? "/" : at)
-                        + "'; check the path with the snapshot's listing"));
+                found = t.find(c).orElseThrow(() -> new dev.backup4j.core.common.NoSuchPathException(path,
+                        "snapshot " + snap.requireId().shortString() + " has no '" + c + "' in '"
+                        + (at.isEmpty() ? "/" : at) + "'; check the path with the snapshot's listing"));
                 where = where + "/" + c;
                 if (found.type() != NodeType.DIR && !where.equals(path)) {
-                    throw new CorruptDataException("snapshot " + snap.requireId().shortString() + ": " + where
-                            + " is a " + found.type() + ", not a directory");
+                    throw new dev.backup4j.core.common.NoSuchPathException(path, "snapshot "
+                            + snap.requireId().shortString() + ": " + where + " is a " + found.type()
+                            + ", not a directory");
                 }
             }
             return found;

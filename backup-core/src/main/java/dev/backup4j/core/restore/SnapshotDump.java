@@ -34,8 +34,8 @@ public final class SnapshotDump {
      * Dumps {@code path} of the chosen snapshot to {@code out} (which is flushed, not closed), under a shared lock.
      *
      * @return the kind of entry dumped: {@link NodeType#FILE} (raw content) or {@link NodeType#DIR} (a tar)
-     * @throws NoSuchPathException if the path is not in the snapshot
-     * @throws CorruptDataException if the path is neither file nor directory, or a blob is damaged
+     * @throws NoSuchPathException if the path is not in the snapshot, or is neither a file nor a directory
+     * @throws CorruptDataException if a blob is damaged
      */
     public static NodeType write(Repository repo, SnapshotSelector selector, String path, OutputStream out)
             throws IOException {
@@ -64,7 +64,8 @@ public final class SnapshotDump {
             return NodeType.FILE;
         }
         if (node != null && node.type() != NodeType.DIR) {
-            throw new CorruptDataException(p + " is a " + node.type() + "; only files and directories can be dumped");
+            throw new NoSuchPathException(p, p + " is a " + node.type()
+                    + "; only files and directories can be dumped");
         }
         RestoreTarget tar = RestoreTargets.tar(new FilterOutputStream(out) {
             @Override

@@ -7,9 +7,11 @@ import java.io.IOException;
  * (a database dump), remote hosts and an application's own logical units; several sources make one snapshot.
  *
  * <p>The engine asks for {@link #root()} once per backup and walks it depth first; it never writes through a source.
+ * A source made of an application's own records needs no entry classes of its own: {@link SourceEntries} builds
+ * files and directories from names, sizes, times and stream openers.
  *
  * <pre>{@code
- * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> Files.newInputStream(dumpFile));
+ * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> Files.newInputStream(dumpFile), clock);
  * }</pre>
  */
 public interface SnapshotSource {
@@ -33,5 +35,14 @@ public interface SnapshotSource {
      */
     default java.util.Optional<Node> ancestor(String absolutePath, String name) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Whether this source failing as a whole fails the backup or only marks the snapshot incomplete (see
+     * {@link FailurePolicy} for what counts as the source failing). The default, {@link FailurePolicy#FAIL_BACKUP},
+     * is what streams and commands use; local directories use {@link FailurePolicy#MARK_INCOMPLETE}, as restic does.
+     */
+    default FailurePolicy failurePolicy() {
+        return FailurePolicy.FAIL_BACKUP;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,11 +17,16 @@ import java.util.Set;
 import java.nio.file.LinkOption;
 
 /**
- * Factories for the built-in {@link SnapshotSource}s.
+ * Factories for the built-in {@link SnapshotSource}s: local directories (under their own path or another one),
+ * streams and commands; and {@link #withFailurePolicy} to change what a source's failure does. For sources made of
+ * an application's own records, see {@link SourceEntries}.
  *
  * <pre>{@code
  * SnapshotSource www = SnapshotSources.directory(Path.of("/var/www/lms"), PathFilter.of(List.of("*.tmp")));
+ * SnapshotSource data = SnapshotSources.directory(Path.of("/var/lib/moodledata"), "/moodledata",
+ *         LocalSourceOptions.defaults());
  * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> process.getInputStream(), clock);
+ * SnapshotSource optional = SnapshotSources.withFailurePolicy(dump, FailurePolicy.MARK_INCOMPLETE);
  * }</pre>
  */
 public final class SnapshotSources {
@@ -40,8 +46,75 @@ public final class SnapshotSources {
 
     /** A local file or directory tree read with the given options, times in the system zone. */
     public static SnapshotSource directory(Path path, LocalSourceOptions options) {
-        return new DirectorySource(path.toAbsolutePath().normalize(), Objects.requireNonNull(options, "options"),
-                ZoneId.systemDefault());
+        return new DirectorySource(path.toAbsolutePath().normalize(), null,
+                Objects.requireNonNull(options, "options"), ZoneId.systemDefault());
+    }
+
+    /**
+     * A local file or directory tree stored under another path in the snapshot, e.g. {@code /var/lib/moodledata}
+     * as {@code /moodledata}: the snapshot's paths, {@code restic ls} and restores show {@code snapshotPath}, and
+     * the next backup finds its parent by that path even if the data moved on disk. Directories above
+     * {@code snapshotPath} get mode 0755 and the snapshot's time (the local path's own parents are not looked at).
+     * Exclude globs of {@code options} match the entries' snapshot paths.
+     *
+     * <pre>{@code
+     * repo.backup().source(SnapshotSources.directory(Path.of("/var/lib/moodledata"), "/moodledata",
+     *         LocalSourceOptions.defaults())).run();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code snapshotPath} is not absolute or has empty, {@code .} or
+     *     {@code ..} elements
+     */
+    public static SnapshotSource directory(Path path, String snapshotPath, LocalSourceOptions options) {
+        return new DirectorySource(path.toAbsolutePath().normalize(), normalize(snapshotPath),
+                Objects.requireNonNull(options, "options"), ZoneId.systemDefault());
+    }
+
+    /**
+     * {@code source}, with another {@link FailurePolicy}: e.g. a database dump whose failure should only mark the
+     * snapshot incomplete, so the files of the same backup are saved anyway.
+     */
+    public static SnapshotSource withFailurePolicy(SnapshotSource source, FailurePolicy policy) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(policy, "policy");
+        SnapshotSource inner = source instanceof PolicySource ps ? ps.inner : source;
+        return new PolicySource(inner, policy);
+    }
+
+    /** A source with its failure policy replaced; everything else is the inner source's. */
+    private static final class PolicySource implements SnapshotSource {
+        private final SnapshotSource inner;
+        private final FailurePolicy policy;
+
+        PolicySource(SnapshotSource inner, FailurePolicy policy) {
+            this.inner = inner;
+            this.policy = policy;
+        }
+
+        @Override
+        public String path() {
+            return inner.path();
+        }
+
+        @Override
+        public SourceEntry root() throws IOException {
+            return inner.root();
+        }
+
+        @Override
+        public Optional<Node> ancestor(String absolutePath, String name) {
+            return inner.ancestor(absolutePath, name);
+        }
+
+        @Override
+        public FailurePolicy failurePolicy() {
+            return policy;
+        }
+
+        @Override
+        public String toString() {
+            return inner + " (" + policy + ")";
+        }
     }
 
     /** Opens a stream; may be called once per backup. */
@@ -53,32 +126,35 @@ public final class SnapshotSources {
 
     /**
      * A file entry named {@code name} whose content is read from a stream, with the given permission bits and the
-     * clock's current time as its times: the root of stream and command sources, local or remote.
+     * clock's current time as its times: the root of stream and command sources, local or remote. Its length is not
+     * known before it is read, so it is read at every backup.
      */
     public static SourceEntry streamFile(String name, int unixMode, Clock clock, StreamOpener opener) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        Node meta = Node.builder(name, NodeType.FILE).unixMode(unixMode).mtime(now).atime(now).ctime(now).build();
-        return new SourceEntry() {
-            @Override
-            public Node metadata() {
-                return meta;
-            }
+        return streamFile(name, unixMode, OffsetDateTime.now(Objects.requireNonNull(clock, "clock")), opener);
+    }
 
-            @Override
-            public List<SourceEntry> children() {
-                throw new UnsupportedOperationException("a stream has no children");
-            }
+    /**
+     * As {@link #streamFile(String, int, Clock, StreamOpener)}, with the modification time the caller knows (the
+     * time of the export, of the last change of the record): it is what a restore gives the file, instead of the
+     * time of the backup. A stream's length is not known before it is read, so it is still read at every backup; an
+     * entry whose size is known too is skipped while unchanged: {@link SourceEntries#file}.
+     */
+    public static SourceEntry streamFile(String name, int unixMode, java.time.Instant modified, StreamOpener opener) {
+        return streamFile(name, unixMode,
+                OffsetDateTime.ofInstant(Objects.requireNonNull(modified, "modified"), ZoneOffset.UTC), opener);
+    }
 
-            @Override
-            public InputStream open() throws IOException {
-                return opener.open();
-            }
-        };
+    private static SourceEntry streamFile(String name, int unixMode, OffsetDateTime t, StreamOpener opener) {
+        Objects.requireNonNull(opener, "opener");
+        Node meta = Node.builder(name, NodeType.FILE).unixMode(unixMode).mtime(t).atime(t).ctime(t).build();
+        return new SourceEntries.FileEntry(meta, opener, false);
     }
 
     /**
      * One file at {@code path} whose content is read from a stream (a database dump, an export), with mode 0644
-     * and the clock's current time as modification time.
+     * and the clock's current time as modification time. If the stream cannot be opened or read to its end, the
+     * backup fails ({@link FailurePolicy#FAIL_BACKUP}, as for a command): no snapshot is saved without the dump
+     * unless the source is given {@link FailurePolicy#MARK_INCOMPLETE} with {@link #withFailurePolicy}.
      */
     public static SnapshotSource stream(String path, StreamOpener opener, Clock clock) {
         Objects.requireNonNull(opener, "opener");
@@ -100,8 +176,10 @@ public final class SnapshotSources {
 
     /**
      * One file at {@code path} holding the standard output of a command run on this machine (e.g.
-     * {@code pg_dump lms}), like restic's {@code --stdin-from-command}. If the command exits non-zero, the backup
-     * fails with a {@link SourceFailedException} carrying the end of its standard error, and no snapshot is saved.
+     * {@code pg_dump lms}), like restic's {@code --stdin-from-command}. If the command cannot be started or exits
+     * non-zero, the backup fails with a {@link SourceFailedException} carrying the end of its standard error, and no
+     * snapshot is saved ({@link FailurePolicy#FAIL_BACKUP}); with {@link FailurePolicy#MARK_INCOMPLETE}
+     * ({@link #withFailurePolicy}) the snapshot is saved without the file, marked incomplete.
      */
     public static SnapshotSource command(String path, List<String> command, Clock clock) {
         List<String> cmd = List.copyOf(command);
@@ -146,13 +224,18 @@ public final class SnapshotSources {
         private final java.util.Map<String, Path> ancestors = new java.util.HashMap<>();
         private final String path;
 
-        DirectorySource(Path root, LocalSourceOptions options, ZoneId zone) {
+        /** {@code snapshotPath} null: stored under {@code root}'s own path, with its real parents' metadata. */
+        DirectorySource(Path root, String snapshotPath, LocalSourceOptions options, ZoneId zone) {
             if (root.getParent() == null) {
                 throw new IllegalArgumentException("backing up the file system root is not supported: " + root);
             }
             this.root = root;
             this.options = options;
             this.zone = zone;
+            if (snapshotPath != null) {
+                this.path = snapshotPath;
+                return;
+            }
             // the path by its elements' exact names: a parent whose name is not UTF-8 keeps its bytes
             List<Path> chain = new ArrayList<>();
             for (Path p = root; p != null && p.getFileName() != null; p = p.getParent()) {
@@ -168,6 +251,17 @@ public final class SnapshotSources {
             this.path = sb.toString();
         }
 
+        /** Local paths keep restic's behaviour: an unreadable root is an error, and the snapshot is saved. */
+        @Override
+        public FailurePolicy failurePolicy() {
+            return FailurePolicy.MARK_INCOMPLETE;
+        }
+
+        /** The local path read. */
+        Path localPath() {
+            return root;
+        }
+
         @Override
         public String path() {
             return path;
@@ -180,7 +274,7 @@ public final class SnapshotSources {
 
         @Override
         public SourceEntry root() throws IOException {
-            Node meta = stat(root, FileNames.nameOf(root));
+            Node meta = stat(root, path.substring(path.lastIndexOf('/') + 1));
             rootDevice = meta.deviceId();
             return entry(root, path(), meta);
         }

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * One entry offered by a {@link SnapshotSource}: its metadata, and its children (a directory) or its content (a file).
+ * {@link SourceEntries} makes the usual ones (a file from a stream opener, a directory from a list of entries).
  *
  * <p>Implementations may be lazy: {@link #children()} and {@link #open()} are called at most once each, in the order
  * the engine walks the tree. An {@link IOException} from either is recorded against this entry's path in the backup
- * report (the snapshot is then marked incomplete) and the walk goes on.
+ * report (the snapshot is then marked incomplete) and the walk goes on; for the source's root entry it is a failure of
+ * the whole source, handled as the source's {@link SnapshotSource#failurePolicy()} says.
  */
 public interface SourceEntry {
 
@@ -38,6 +40,18 @@ public interface SourceEntry {
      */
     default java.util.List<ExtendedAttribute> extendedAttributes() throws IOException {
         return metadata().extendedAttributes();
+    }
+
+    /**
+     * True if {@link #metadata()}'s size is a statement about the content (the size an application's records give
+     * for it), false (the default) if it is only a hint. For an entry that declares its size, content of another
+     * length is stored as it was read (its size as read), and the difference is reported as an error of the entry,
+     * so the snapshot is marked incomplete; restic stores a file that changes while it is read the same way. Local
+     * files and streams do not declare theirs: a local file growing while it is read (a log) is stored as read, as
+     * restic does, and a stream's length is not known in advance. {@link SourceEntries#file} entries declare it.
+     */
+    default boolean declaresSize() {
+        return false;
     }
 
     /**

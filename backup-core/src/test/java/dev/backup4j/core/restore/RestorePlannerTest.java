@@ -109,7 +109,7 @@ class RestorePlannerTest {
                 }
             });
             assertEquals(want, TreeDigest.of(target));
-            assertThrows(dev.backup4j.core.common.CorruptDataException.class,
+            assertThrows(dev.backup4j.core.common.NoSuchPathException.class,
                     () -> RestorePlanner.parse(repo, "latest:/no/such").plan(RestoreTargets.tar(
                             java.io.OutputStream.nullOutputStream())));
             assertThrows(IllegalArgumentException.class, () -> RestorePlanner.parse(repo, "latest:/a/../b"));

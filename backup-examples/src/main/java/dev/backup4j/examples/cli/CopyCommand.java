@@ -52,7 +52,8 @@ final class CopyCommand implements Callable<Integer> {
         } else {
             throw new CliException("no source password: set BACKUP_FROM_PASSWORD or use --from-password-file FILE");
         }
-        try (Repository src = Repository.at(Backends.local(Path.of(fromRepo))).password(pw).open();
+        try (Repository src = Repository.at(Backends.local(Path.of(fromRepo))).password(pw).ignoreSighup(true)
+                        .open();
                 Repository dst = cli.global.open(cli)) {
             Copy c = Copy.from(src).to(dst);
             if (!ids.isEmpty()) {

@@ -57,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   " + countFiles(sample) + " files");
 
         step("Create a repository at " + repoDir + " (demo password: " + PASSWORD + ")");
-        try (Repository repo = Repository.at(Backends.local(repoDir)).password(PASSWORD).init()) {
+        try (Repository repo = Repository.at(Backends.local(repoDir)).password(PASSWORD).ignoreSighup(true)
+                .init()) {
             out.println("   repository " + repo.config().id().substring(0, 10) + ", restic format version "
                     + repo.config().version());
 

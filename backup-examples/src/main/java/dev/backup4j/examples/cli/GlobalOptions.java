@@ -124,8 +124,9 @@ final class GlobalOptions {
     /** An opener whose backend is first wrapped by {@code decorate} (rate limits, ...). */
     Repository.Opener opener(BackupCli cli, java.util.function.UnaryOperator<Backend> decorate) throws IOException {
         // a command that never needs the index (snapshots) does not wait for it; a backup walks while it loads
+        // restic unlock on this host sends SIGHUP to every process holding a lock here: a CLI must survive it
         Repository.Opener o = Repository.at(decorate.apply(backend(cli))).password(password(cli))
-                .loadIndexInBackground();
+                .loadIndexInBackground().ignoreSighup(true);
         cacheDir(cli).ifPresent(o::cacheDir);
         o.lockWait(MaintenanceSupport.lockWait(cli));
         if (appendOnly) {

@@ -1,14 +1,11 @@
 package dev.backup4j.examples.lms;
 
-import dev.backup4j.core.snapshot.Node;
-import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.SnapshotSource;
+import dev.backup4j.core.snapshot.SourceEntries;
 import dev.backup4j.core.snapshot.SourceEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +15,12 @@ import java.util.Objects;
  * Presents an LMS's courses as a directory tree in a snapshot: {@code /lms/courses/<id>-<slug>/<entry>}. Each
  * course can then be restored on its own ({@code restore latest --include /lms/courses/42-*}), and unchanged
  * entries (same size and modification time) are not read again on the next backup.
+ *
+ * <p>Built from {@link SourceEntries}: the store's records give each entry's name, size and modification time, and
+ * the store opens its content. An entry whose content is not as long as the store says is stored as read and reported
+ * as an error of the backup (the snapshot is marked incomplete), so a store whose records lag behind its files shows
+ * up in the backup report. If the store cannot list its courses at all, the backup fails
+ * ({@code FailurePolicy.FAIL_BACKUP}, the default of custom sources): no snapshot claims to hold the courses.
  *
  * <pre>{@code
  * repo.backup().source(new CourseSource(store, clock)).tag("courses").run();
@@ -46,73 +49,22 @@ public final class CourseSource implements SnapshotSource {
 
     @Override
     public SourceEntry root() {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        Node meta = Node.builder("courses", NodeType.DIR).unixMode(0750).mtime(now).atime(now).ctime(now).build();
-        return new Dir(meta, () -> {
+        Instant now = clock.instant();
+        return SourceEntries.directory("courses", now, 0750, () -> {
             List<SourceEntry> out = new ArrayList<>();
             for (CourseStore.Course c : store.courses()) {
-                Node cm = Node.builder(directoryName(c), NodeType.DIR).unixMode(0750).mtime(now).atime(now)
-                        .ctime(now).build();
-                out.add(new Dir(cm, () -> entries(c.id())));
+                out.add(SourceEntries.directory(directoryName(c), now, 0750, () -> entries(c.id())));
             }
             return out;
         });
     }
 
+    /** A course's entries, read from the store only if their size or modification time changed. */
     private List<SourceEntry> entries(String courseId) throws IOException {
         List<SourceEntry> out = new ArrayList<>();
         for (CourseStore.Entry e : store.entries(courseId)) {
-            OffsetDateTime t = OffsetDateTime.ofInstant(e.modified(), ZoneOffset.UTC);
-            Node meta = Node.builder(e.name(), NodeType.FILE).unixMode(0640).mtime(t).atime(t).ctime(t)
-                    .size(e.size()).build();
-            out.add(new SourceEntry() {
-                @Override
-                public Node metadata() {
-                    return meta;
-                }
-
-                @Override
-                public List<SourceEntry> children() {
-                    throw new UnsupportedOperationException("an entry has no children");
-                }
-
-                @Override
-                public InputStream open() throws IOException {
-                    return store.open(courseId, e.name());
-                }
-            });
+            out.add(SourceEntries.file(e.name(), e.size(), e.modified(), 0640, () -> store.open(courseId, e.name())));
         }
         return out;
-    }
-
-    /** Lists children lazily. */
-    @FunctionalInterface
-    private interface Lister {
-        List<SourceEntry> list() throws IOException;
-    }
-
-    private static final class Dir implements SourceEntry {
-        private final Node meta;
-        private final Lister lister;
-
-        Dir(Node meta, Lister lister) {
-            this.meta = meta;
-            this.lister = lister;
-        }
-
-        @Override
-        public Node metadata() {
-            return meta;
-        }
-
-        @Override
-        public List<SourceEntry> children() throws IOException {
-            return lister.list();
-        }
-
-        @Override
-        public InputStream open() {
-            throw new UnsupportedOperationException("a directory has no content");
-        }
     }
 }

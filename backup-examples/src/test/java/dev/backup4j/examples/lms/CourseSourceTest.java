@@ -34,6 +34,8 @@ class CourseSourceTest {
         final Map<String, Map<String, byte[]>> content = new LinkedHashMap<>();
         final Map<String, Instant> modified = new LinkedHashMap<>();
         final AtomicInteger reads = new AtomicInteger();
+        /** Sizes the store's records claim, where they differ from the content. */
+        final Map<String, Long> recordedSize = new LinkedHashMap<>();
 
         void put(String course, String entry, String text, Instant when) {
             content.computeIfAbsent(course, c -> new LinkedHashMap<>()).put(entry, text.getBytes(StandardCharsets.UTF_8));
@@ -50,8 +52,9 @@ class CourseSourceTest {
         @Override
         public List<Entry> entries(String courseId) {
             List<Entry> out = new ArrayList<>();
-            content.getOrDefault(courseId, Map.of()).forEach((name, data) ->
-                    out.add(new Entry(name, data.length, modified.get(courseId + "/" + name))));
+            content.getOrDefault(courseId, Map.of()).forEach((name, data) -> out.add(new Entry(name,
+                    recordedSize.getOrDefault(courseId + "/" + name, (long) data.length),
+                    modified.get(courseId + "/" + name))));
             return out;
         }
 
@@ -91,6 +94,27 @@ class CourseSourceTest {
             assertEquals("# Tables\n", Files.readString(course.resolve("lesson-1.md")));
             assertTrue(Files.exists(course.resolve("quiz.json")));
             assertFalse(Files.exists(out.resolve("lms/courses/77-ethics-ai")), "only the one course");
+        }
+    }
+
+    @Test
+    void anEntryWhoseRecordedSizeIsWrongIsStoredAsReadAndReported() throws Exception {
+        Instant t0 = Instant.parse("2026-09-01T08:00:00Z");
+        MemoryStore store = new MemoryStore();
+        store.titles.put("42", "Intro to Databases");
+        store.put("42", "upload.pdf", "%PDF-1.7 ...", t0);
+        store.recordedSize.put("42/upload.pdf", 3L);
+        Clock clock = Clock.fixed(t0.plusSeconds(3600), ZoneOffset.UTC);
+        try (Repository repo = Repository.at(Backends.local(tmp.resolve("repo"))).password("pw")
+                .kdf(KdfParams.insecureFastForTests()).clock(clock).init()) {
+            BackupResult r = repo.backup().source(new CourseSource(store, clock)).run();
+            assertTrue(r.snapshot().incomplete());
+            assertEquals(1, r.errors().size());
+            assertEquals("/lms/courses/42-intro-to-databases/upload.pdf", r.errors().get(0).path());
+            Path out = tmp.resolve("restore");
+            repo.restore("latest").target(out).run();
+            assertEquals("%PDF-1.7 ...", Files.readString(out.resolve("lms/courses/42-intro-to-databases/upload.pdf")),
+                    "stored as read");
         }
     }
 }
