@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * BackupResult r = repo.backup()
  *         .path(Path.of("/var/www/lms"))
  *         .localOptions(LocalSourceOptions.builder().exclude("*.tmp").excludeCaches().build())
- *         .source(SnapshotSources.command("/db/lms.sql", List.of("pg_dump", "lms")))
+ *         .source(SnapshotSources.command("/db/lms.sql", List.of("pg_dump", "lms"), clock))
  *         .tag("nightly")
  *         .listener(status -> System.err.println(status.bytesDone()))
  *         .run();

@@ -9,7 +9,7 @@ import java.io.IOException;
  * <p>The engine asks for {@link #root()} once per backup and walks it depth first; it never writes through a source.
  *
  * <pre>{@code
- * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> Files.newInputStream(dumpFile));
+ * SnapshotSource dump = SnapshotSources.stream("/db/lms.sql", () -> Files.newInputStream(dumpFile), clock);
  * }</pre>
  */
 public interface SnapshotSource {
