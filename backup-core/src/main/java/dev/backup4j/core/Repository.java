@@ -558,6 +558,9 @@ public final class Repository implements Closeable {
         private final java.util.concurrent.atomic.AtomicLong dataBytesAdded =
                 new java.util.concurrent.atomic.AtomicLong();
 
+        private Stats() { // made by each Repository only
+        }
+
         /** Data blobs (file content) that were new to the repository. */
         public long dataBlobsAdded() {
             return dataBlobsAdded.get();
