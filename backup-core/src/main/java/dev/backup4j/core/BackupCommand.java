@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  *         .run();
  *
  * RunningBackup running = repo.backup().path(Path.of("/var/www/lms")).start();   // in the background
- * ...
+ * // ...
  * running.cancel();                                  // e.g. at shutdown: no snapshot, lock released
  * }</pre>
  */

@@ -26,9 +26,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe: any thread may watch, wait for or cancel the backup.
  *
  * <pre>{@code
- * RunningBackup running = repo.backup().path(Path.of("/var/lib/moodledata")).start(executor);
- * ui.showProgress(() -> running.status().fractionDone());
- * ...
+ * RunningBackup running = repo.backup().path(Path.of("/var/lib/moodledata")).start(scheduler);
+ * double done = running.status().fractionDone();   // e.g. for a progress bar, from any thread
+ * // ...
  * if (running.cancel()) {                 // the user pressed "stop"
  *     try {
  *         running.await();

@@ -8,6 +8,7 @@ import java.io.IOException;
  * host and the fingerprint of the key the server offered (never a secret).
  */
 public final class HostKeyVerificationException extends IOException {
+    /** The fingerprint of the key the server offered. */
     private final String offeredFingerprint;
 
     HostKeyVerificationException(String message, String offeredFingerprint) {

@@ -10,7 +10,9 @@ import dev.backup4j.core.snapshot.SourceFailedException;
 public final class RemoteCommandException extends SourceFailedException {
     private static final long serialVersionUID = 1L;
 
+    /** The command's exit status, -1 if none. */
     private final int exitStatus;
+    /** The end of the command's standard error. */
     private final String stderr;
 
     RemoteCommandException(String message, int exitStatus, String stderr) {

@@ -12,10 +12,10 @@ import java.util.Objects;
  * last 64 bytes has its low 20 bits all zero, or {@code L == 8 MiB}; the last chunk of a stream takes what is left.
  *
  * <pre>{@code
- * Chunker chunker = Chunker.of(config.chunkerPolynomial());
+ * Chunker chunker = Chunker.of(repo.config().chunkerPolynomial());    // what repo.chunker() returns
  * try (ChunkStream chunks = chunker.split(in)) {
  *     for (int n; (n = chunks.next()) >= 0; ) {
- *         store(chunks.buffer(), 0, n);
+ *         Id blob = repo.saveBlob(BlobType.DATA, chunks.buffer(), 0, n);   // the chunk is at index 0
  *     }
  * }
  * }</pre>

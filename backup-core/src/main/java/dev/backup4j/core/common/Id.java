@@ -13,8 +13,9 @@ import java.util.Objects;
  * that restic uses for file names and JSON, {@link #shortString()} the 8-character form it prints.
  *
  * <pre>{@code
- * Id id = Id.parse("a3f0...");          // 64 hex digits
- * Id same = Id.of(sha256(bytes));      // from a digest
+ * Id id = Id.parse("a3f0...");                                          // 64 hex digits
+ * Id same = Id.of(MessageDigest.getInstance("SHA-256").digest(bytes));   // from a digest
+ * Id also = Id.hash(bytes);                                              // the same, hashed here
  * }</pre>
  */
 public final class Id implements Comparable<Id> {

@@ -10,6 +10,7 @@ import java.util.Objects;
 public class NoSuchPathException extends RepositoryException {
     private static final long serialVersionUID = 1L;
 
+    /** The path as asked for. */
     private final String path;
 
     /**

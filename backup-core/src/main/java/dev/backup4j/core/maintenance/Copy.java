@@ -25,7 +25,8 @@ import java.util.Set;
  * whose copy is already in the destination is skipped, so copying twice adds nothing.
  *
  * <pre>{@code
- * try (Repository src = ...open(); Repository dst = ...open()) {
+ * try (Repository src = Repository.at(Backends.local(Path.of("/srv/backups/lms"))).password(pw).open();
+ *      Repository dst = Repository.at(Backends.local(Path.of("/mnt/offsite/lms"))).password(dstPw).open()) {
  *     CopyResult r = Copy.from(src).to(dst).snapshots(src.snapshots()).run();
  * }
  * }</pre>

@@ -11,8 +11,12 @@ import java.util.Objects;
  * Factories for the {@link RestoreTarget}s this library provides.
  *
  * <pre>{@code
- * try (RestoreTarget t = RestoreTargets.directory(Path.of("/tmp/restore"))) { ... }
- * try (RestoreTarget t = RestoreTargets.tar(Files.newOutputStream(Path.of("out.tar")))) { ... }
+ * try (RestoreTarget t = RestoreTargets.directory(Path.of("/tmp/restore"))) {
+ *     RestoreExecutor.of(repo).execute(RestorePlanner.of(repo, SnapshotSelector.latest()).plan(t), t);
+ * }
+ * try (RestoreTarget t = RestoreTargets.tar(Files.newOutputStream(Path.of("out.tar")))) {   // closes the stream
+ *     RestoreExecutor.of(repo).execute(RestorePlanner.of(repo, SnapshotSelector.latest()).plan(t), t);
+ * }
  * }</pre>
  */
 public final class RestoreTargets {

@@ -23,7 +23,8 @@ import java.nio.file.Path;
  * decode. {@link #nameOf} and {@link #resolve} take the exact bytes through the JDK's {@code file:} URIs (built from,
  * and parsed into, a path's bytes) whenever the plain conversion could lose something: names that are not valid
  * UTF-8, or any non-ASCII name when the JVM runs under a locale that is not UTF-8. Symlink targets likewise, with one
- * limit: without {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (the CLI's jar opens it), a target is made from
+ * limit: without {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (on the module path
+ * {@code =dev.backup4j.core}; the CLI's jar opens it), a target is made from
  * its elements, so repeated and trailing slashes in it are not kept ({@code a//b/} is created as {@code a/b}).
  */
 public final class FileNames {

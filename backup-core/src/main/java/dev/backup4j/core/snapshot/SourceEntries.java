@@ -21,14 +21,17 @@ import java.util.Objects;
  * an invalid or repeated name is reported as an error of that entry when the backup reaches it.
  *
  * <pre>{@code
- * SnapshotSource courses = new SnapshotSource() {
- *     public String path() { return "/lms/courses"; }
+ * record Attachment(String name, Instant uploaded, byte[] content) { }   // the application's own records
+ * List<Attachment> attachments = List.of(
+ *         new Attachment("syllabus.pdf", Instant.parse("2026-09-01T08:00:00Z"), bytes));
+ * SnapshotSource source = new SnapshotSource() {
+ *     public String path() { return "/lms/attachments"; }
  *     public SourceEntry root() {
- *         return SourceEntries.directory("courses", created, 0750, () -> store.courses().stream()
- *                 .map(c -> SourceEntries.directory(c.slug(), c.modified(), 0750, () -> store.files(c).stream()
- *                         .map(f -> SourceEntries.file(f.name(), f.size(), f.modified(), 0640, () -> store.open(f)))
- *                         .toList()))
- *                 .toList());
+ *         return SourceEntries.directory("attachments", Instant.parse("2026-09-01T08:00:00Z"), 0750,
+ *                 () -> attachments.stream()
+ *                         .map(a -> SourceEntries.file(a.name(), a.content().length, a.uploaded(), 0640,
+ *                                 () -> new ByteArrayInputStream(a.content())))
+ *                         .toList());
  *     }
  * };
  * }</pre>

@@ -22,7 +22,7 @@ import java.util.Objects;
  * <pre>{@code
  * AgentConfig cfg = ServiceAgentExample.config(Path.of("/var/lib/backup4j"), Path.of("/srv/app"),
  *         "https://hooks.example.net/backup");
- * try (Agent agent = Agent.builder(cfg).stream("billing-db", () -> dumpProcess.getInputStream()).start()) {
+ * try (Agent agent = Agent.builder(cfg).stream("billing-db", () -> process.getInputStream()).start()) {
  *     agent.run(Waiter.realTime(Clock.systemUTC()));
  * }
  * }</pre>

@@ -7,7 +7,7 @@ import java.io.IOException;
  * a sink that fails is logged by {@link Alerts} and does not stop the others.
  *
  * <pre>{@code
- * AlertSink pager = alert -> pagerClient.trigger(alert.job(), alert.message());
+ * AlertSink pager = alert -> log.error("page the on-call: {} {}", alert.job(), alert.message());
  * }</pre>
  */
 @FunctionalInterface
