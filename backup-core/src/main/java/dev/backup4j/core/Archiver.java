@@ -3,6 +3,7 @@ package dev.backup4j.core;
 import dev.backup4j.core.chunker.ChunkStream;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.BlobStats;
 import dev.backup4j.core.snapshot.FailurePolicy;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -75,7 +76,7 @@ final class Archiver implements AutoCloseable {
     final AtomicLong bytesProcessed = new AtomicLong();
     final AtomicLong filesDone = new AtomicLong();
     /** What this backup added to the repository (other operations on the same instance count in theirs). */
-    final Repository.Stats added = new Repository.Stats();
+    final BlobStats added = new BlobStats();
     final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
     final Set<String> current = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;

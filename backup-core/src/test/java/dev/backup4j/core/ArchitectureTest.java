@@ -30,24 +30,12 @@ import org.junit.jupiter.api.Test;
  * root depends on the root package {@code dev.backup4j.core}, no two packages depend on each other through any path,
  * and no main source file is over {@value #MAX_LINES} lines.
  *
- * <p>The allow-lists below are today's known gaps of issue #16. They only shrink: an entry that is no longer a
+ * <p>The allow-list of long files below is a known gap of issue #16. It only shrinks: an entry that is no longer a
  * violation fails the test too, so whoever fixes one removes it here.
  */
 class ArchitectureTest {
     static final String ROOT = "dev.backup4j.core";
     static final int MAX_LINES = 500;
-
-    /** Known gap of issue #16: packages below the root that still depend on it. */
-    static final Set<String> ALLOWED_ROOT_DEPENDENTS = Set.of(
-            "dev.backup4j.core.browse",
-            "dev.backup4j.core.maintenance",
-            "dev.backup4j.core.restore");
-
-    /** Known gap of issue #16: the packages of each remaining cycle (a strongly connected component). */
-    static final Set<Set<String>> ALLOWED_CYCLES = Set.of(Set.of(
-            "dev.backup4j.core",
-            "dev.backup4j.core.maintenance",
-            "dev.backup4j.core.restore"));
 
     /** Known gap of issue #16: main source files over {@value #MAX_LINES} lines (relative to src/main/java). */
     static final Set<String> ALLOWED_LONG_FILES = Set.of(
@@ -89,26 +77,17 @@ class ArchitectureTest {
                 dependents.add(from);
             }
         });
-        assertEquals(new TreeSet<>(ALLOWED_ROOT_DEPENDENTS), dependents,
+        assertEquals(Set.of(), dependents,
                 "packages that depend on " + ROOT + " (the root is the façade; nothing below may use it)");
     }
 
     @Test
     void noCycleBetweenPackages() {
         List<String> report = new ArrayList<>();
-        Set<Set<String>> found = new HashSet<>();
         for (Set<String> component : stronglyConnected(graph)) {
             if (component.size() > 1) {
-                found.add(component);
-                if (!ALLOWED_CYCLES.contains(component)) {
-                    report.add("cycle " + String.join(" -> ", cycleThrough(graph, component)) + " (component "
-                            + new TreeSet<>(component) + ")");
-                }
-            }
-        }
-        for (Set<String> allowed : ALLOWED_CYCLES) {
-            if (!found.contains(allowed)) {
-                report.add("allowed cycle " + new TreeSet<>(allowed) + " is gone or changed: update ALLOWED_CYCLES");
+                report.add("cycle " + String.join(" -> ", cycleThrough(graph, component)) + " (component "
+                        + new TreeSet<>(component) + ")");
             }
         }
         assertTrue(report.isEmpty(), String.join("\n", report));
