@@ -25,6 +25,8 @@ module dev.backup4j.core {
 
     exports dev.backup4j.core;
     exports dev.backup4j.core.backend;
+    // BackupResult, BackupListener, BackupStatus, RunningBackup: what a backup reports and returns
+    exports dev.backup4j.core.backup;
     exports dev.backup4j.core.browse;
     exports dev.backup4j.core.common;
     exports dev.backup4j.core.crypto;

@@ -5,6 +5,8 @@ import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.chunker.Chunker;
 import dev.backup4j.core.chunker.Polynomial;
 import dev.backup4j.core.common.AppendOnlyRepositoryException;
@@ -413,23 +415,9 @@ public final class Repository implements OpenRepository, Closeable {
 
     // ---- the open repository (see OpenRepository; the work is done by RepositoryStore)
 
-    MasterKey masterKey() {
-        return key;
-    }
-
-    /** The index files this process loaded or wrote (a snapshot of the set). */
-    Set<Id> indexFiles() throws IOException {
-        return store.indexFiles();
-    }
-
-    /** As {@link #saveBlob(BlobType, byte[], int, int)}, also counting a new blob in {@code also} (if not null). */
-    Id saveBlob(BlobType type, byte[] data, int off, int len, BlobStats also) throws IOException {
-        return store.saveBlob(type, data, off, len, also);
-    }
-
-    /** As {@link #saveTree(Tree)}, also counting a new blob in {@code also} (if not null). */
-    Id saveTree(Tree tree, BlobStats also) throws IOException {
-        return store.saveTree(tree, also);
+    /** The implementation this façade hands to the operations it starts. */
+    RepositoryStore store() {
+        return store;
     }
 
     @Override
@@ -686,8 +674,8 @@ public final class Repository implements OpenRepository, Closeable {
         try (OperationLock lock = OperationLock.exclusive(
                 this, held)) {
             requireDeletable("changing the password");
-            Id id = KeyFiles.write(backend(), key, newPassword, options.kdf, OffsetDateTime.now(clock()), options.username,
-                    options.hostname);
+            Id id = KeyFiles.write(backend(), key, newPassword, options.kdf, OffsetDateTime.now(clock()),
+                    options.username, options.hostname);
             backend().delete(Handle.of(FileType.KEY, keyId));
             return id;
         }

@@ -347,7 +347,7 @@ final class PackManager {
         writeIndex(packs);
     }
 
-    /** A fresh pack writer whose header is sealed with the repository's key (see {@link OpenRepository#newPackWriter()}). */
+    /** A fresh pack writer sealed with the repository's key (see {@link OpenRepository#newPackWriter}). */
     PackWriter newPackWriter() {
         return new PackWriter(key, settings.packSize() + 1024 * 1024);
     }

@@ -296,6 +296,20 @@ public final class RepositoryStore implements OpenRepository, Closeable {
         return PackReader.readHeader(backend, pack, size, key);
     }
 
+    /** Seals bytes with the repository key, for local caches (the directory cache), never for repository files. */
+    public byte[] seal(byte[] plain) {
+        return key.seal(plain);
+    }
+
+    /**
+     * Opens what {@link #seal} sealed.
+     *
+     * @throws CorruptDataException if the bytes are damaged or were sealed with another key
+     */
+    public byte[] open(byte[] sealed) throws CorruptDataException {
+        return key.open(sealed);
+    }
+
     /** Stops a background index load, flushes what is pending, and closes the backend. */
     @Override
     public void close() throws IOException {

@@ -40,7 +40,7 @@ final class SnapshotCache {
         this.codec = codec;
     }
 
-    /** Stores a snapshot file (after {@link OpenRepository#flush()} has made its blobs durable); returns it with its id. */
+    /** Stores a snapshot file (after {@link OpenRepository#flush()} made its blobs durable); returns it with its id. */
     Snapshot saveSnapshot(Snapshot s) throws IOException {
         byte[] json = s.toJson();
         Id id = codec.saveJson(FileType.SNAPSHOT, json);
