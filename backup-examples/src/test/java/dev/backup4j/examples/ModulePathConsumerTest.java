@@ -3,6 +3,7 @@ package dev.backup4j.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backup4j.core.testing.Restic;
 import dev.backup4j.core.testing.TreeDigest;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backs up a folder to a local and to an SFTP repository and restores each; the restored trees must equal the
  * folder. Run with and without {@code --add-opens java.base/sun.nio.fs=dev.backup4j.core}, the option docs/modules.md
  * gives module-path users: the program reports whether the package is open to backup-core, and the result must be the
- * same either way. (The other tests run on the class path.)
+ * same either way. {@link #theSixLmsTasks} runs consumer.LmsTasks the same way. (The other tests run on the class
+ * path.)
  */
 class ModulePathConsumerTest {
     static final Path CONSUMER = Path.of("src/it/module-consumer");
@@ -74,18 +76,48 @@ class ModulePathConsumerTest {
         run("plain", List.of(), false);
     }
 
-    private static void run(String name, List<String> jvmOptions, boolean opened) throws Exception {
-        Path work = Files.createDirectories(tmp.resolve(name));
+    /**
+     * The six tasks of an LMS vendor (consumer.LmsTasks: folder and dump, a custom course source, a preset with
+     * academic terms over three simulated years, restore by date, progress and cancellation, maintenance), each
+     * checking its outcome; then the stock restic binary checks every byte of the repository they leave.
+     */
+    @Test
+    void theSixLmsTasks() throws Exception {
+        Restic.requireRestic();
+        Path work = Files.createDirectories(tmp.resolve("lms"));
+        String output = runMain("consumer.LmsTasks", List.of(), List.of(work.toString()), work);
+        output.lines().filter(l -> l.startsWith("task ")).forEach(System.out::println);
+        for (int task = 1; task <= 6; task++) {
+            assertTrue(output.contains("task " + task + " ok: "), "task " + task + ":\n" + output);
+        }
+        Restic.Result check = Restic.on(work.resolve("repo"), "lms tasks").run("check", "--read-data");
+        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+        String snapshots = Restic.on(work.resolve("repo"), "lms tasks").run("snapshots", "--json").ok().stdout();
+        assertTrue(snapshots.contains("\"/moodledata\"") && snapshots.contains("\"/lms/course42\""), snapshots);
+    }
+
+    private static String runMain(String mainClass, List<String> jvmOptions, List<String> args, Path work)
+            throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("--module-path", LibraryModulePath.asArgument(modulePath) + File.pathSeparator
-                + classes, "-m", "consumer/consumer.Main", source.toString(), work.toString()));
+                + classes, "-m", "consumer/" + mainClass));
+        command.addAll(args);
         Path log = work.resolve("output.txt");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "consumer did not finish");
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("consumer did not finish:\n" + Files.readString(log));
+        }
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + output);
+        return output;
+    }
+
+    private static void run(String name, List<String> jvmOptions, boolean opened) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve(name));
+        String output = runMain("consumer.Main", jvmOptions, List.of(source.toString(), work.toString()), work);
         assertTrue(output.contains("module dev.backup4j.core named true"), output);
         assertTrue(output.contains("sun.nio.fs open to dev.backup4j.core: " + opened), output);
 
