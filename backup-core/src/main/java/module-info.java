@@ -25,10 +25,15 @@ module dev.backup4j.core {
 
     exports dev.backup4j.core;
     exports dev.backup4j.core.backend;
+    // BackupResult, BackupListener, BackupStatus, RunningBackup: what a backup reports and returns
+    exports dev.backup4j.core.backup;
     exports dev.backup4j.core.browse;
     exports dev.backup4j.core.common;
     exports dev.backup4j.core.crypto;
     exports dev.backup4j.core.maintenance;
+    // OpenRepository: what the operations below the root take (Forget.on, RestorePlanner.of, ...); Repository
+    // implements it
+    exports dev.backup4j.core.repository;
     exports dev.backup4j.core.restore;
     exports dev.backup4j.core.snapshot;
     // Lower layers, exported because public signatures of the packages above name their types (Repository.index(),

@@ -1,10 +1,10 @@
 package consumer;
 
-import dev.backup4j.core.BackupResult;
-import dev.backup4j.core.BackupStatus;
 import dev.backup4j.core.Repository;
-import dev.backup4j.core.RunningBackup;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.BackupStatus;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.maintenance.Check;
 import dev.backup4j.core.maintenance.CheckResult;
 import dev.backup4j.core.maintenance.Forget;

@@ -1,10 +1,10 @@
 package consumer;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.RestoreResult;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.ssh.HostKeyPolicy;
 import dev.backup4j.ssh.SftpBackends;
 import dev.backup4j.ssh.SshConfig;

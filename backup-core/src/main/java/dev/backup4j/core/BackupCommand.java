@@ -1,47 +1,29 @@
 package dev.backup4j.core;
 
+import dev.backup4j.core.backup.BackupListener;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.BackupRun;
+import dev.backup4j.core.backup.BackupSpec;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.common.Id;
-import dev.backup4j.core.common.NoSuchSnapshotException;
+import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.snapshot.LocalSourceOptions;
-import dev.backup4j.core.snapshot.Node;
-import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.PathFilter;
-import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.snapshot.SnapshotSource;
 import dev.backup4j.core.snapshot.SnapshotSources;
-import dev.backup4j.core.snapshot.SourceEntry;
-import dev.backup4j.core.snapshot.Tree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Configures and runs one backup: sources, exclusions, host, tags, time, parent. Obtained from
@@ -79,11 +61,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class BackupCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(BackupCommand.class);
-
     private final Repository repo;
     /** Local paths, each with the path it is stored under (null: its own). */
-    private final List<LocalPath> paths = new ArrayList<>();
+    private final List<BackupSpec.LocalPath> paths = new ArrayList<>();
     private final List<SnapshotSource> sources = new ArrayList<>();
     private final List<String> excludes = new ArrayList<>();
     private final List<String> includes = new ArrayList<>();
@@ -92,16 +72,13 @@ public final class BackupCommand {
     private String host;
     private OffsetDateTime time;
     private Id parent;
-    private boolean noParent;
     private boolean force;
     private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
     private BackupListener listener = BackupListener.NONE;
     private long readLimit;
     private Duration statusInterval = Duration.ofSeconds(1);
-    private final Set<String> set = new java.util.HashSet<>();
-    /** Local paths that did not exist when the backup started: left out, and reported as errors. */
-    private final List<BackupResult.BackupError> missingPaths = new ArrayList<>();
-    private dev.backup4j.core.maintenance.RepositoryLock held;
+    private final Set<String> set = new HashSet<>();
+    private RepositoryLock held;
     private boolean ran;
 
     BackupCommand(Repository repo) {
@@ -114,12 +91,9 @@ public final class BackupCommand {
         }
     }
 
-    private record LocalPath(Path path, String snapshotPath) {
-    }
-
     /** Adds a local file or directory tree, stored under its absolute path. */
     public BackupCommand path(Path path) {
-        paths.add(new LocalPath(Objects.requireNonNull(path, "path"), null));
+        paths.add(new BackupSpec.LocalPath(Objects.requireNonNull(path, "path"), null));
         return this;
     }
 
@@ -134,7 +108,8 @@ public final class BackupCommand {
      *     elements
      */
     public BackupCommand path(Path path, String snapshotPath) {
-        paths.add(new LocalPath(Objects.requireNonNull(path, "path"), SnapshotSources.normalize(snapshotPath)));
+        paths.add(new BackupSpec.LocalPath(Objects.requireNonNull(path, "path"),
+                SnapshotSources.normalize(snapshotPath)));
         return this;
     }
 
@@ -226,7 +201,7 @@ public final class BackupCommand {
      */
     public BackupCommand listener(BackupListener listener) {
         once("listener");
-        this.listener = SafeBackupListener.of(Objects.requireNonNull(listener, "listener"));
+        this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -264,7 +239,7 @@ public final class BackupCommand {
      *
      * @throws IllegalStateException if already set
      */
-    public BackupCommand lock(dev.backup4j.core.maintenance.RepositoryLock lock) {
+    public BackupCommand lock(RepositoryLock lock) {
         if (held != null) {
             throw new IllegalStateException("lock was already set");
         }
@@ -291,15 +266,7 @@ public final class BackupCommand {
      * @throws IOException if the repository cannot be written (unreadable source entries are reported instead)
      */
     public BackupResult run() throws IOException {
-        RunningBackup control = begin(false);
-        try {
-            BackupResult r = execute(control);
-            control.finish(r, null);
-            return r;
-        } catch (IOException | RuntimeException | Error e) {
-            control.finish(null, e);
-            throw e;
-        }
+        return begin().run();
     }
 
     /**
@@ -316,10 +283,7 @@ public final class BackupCommand {
      * @throws IllegalStateException if there is no source, or if the command already ran or was started
      */
     public RunningBackup start() {
-        RunningBackup control = begin(true);
-        Thread t = new Thread(() -> runInBackground(control), "backup4j-backup");
-        t.start();
-        return control;
+        return begin().start();
     }
 
     /**
@@ -333,12 +297,10 @@ public final class BackupCommand {
      */
     public RunningBackup start(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        RunningBackup control = begin(true);
-        executor.execute(() -> runInBackground(control));
-        return control;
+        return begin().start(executor);
     }
 
-    private RunningBackup begin(boolean background) {
+    private BackupRun begin() {
         if (ran) {
             throw new IllegalStateException("a BackupCommand runs once; start another with repo.backup()");
         }
@@ -346,427 +308,8 @@ public final class BackupCommand {
             throw new IllegalStateException("nothing to back up: add a path(...) or source(...)");
         }
         ran = true;
-        return new RunningBackup(background);
+        return new BackupRun(repo.store(), new BackupSpec(List.copyOf(paths), List.copyOf(sources),
+                List.copyOf(excludes), List.copyOf(includes), List.copyOf(tags), localOptions, host, time, parent,
+                force, workers, listener, readLimit, statusInterval, held));
     }
-
-    private void runInBackground(RunningBackup control) {
-        if (!control.begin(Thread.currentThread())) {
-            return; // cancelled before it started
-        }
-        try {
-            control.finish(execute(control), null);
-        } catch (Throwable t) {
-            control.finish(null, t);
-        }
-    }
-
-    /** The whole backup, under its lock; {@code control} is how a cancel reaches it. */
-    private BackupResult execute(RunningBackup control) throws IOException {
-        leaveOutMissingPaths();
-        // A shared lock, as restic takes for backup: prune and forget (exclusive) wait, other backups do not.
-        // The lock's second check (after the lock pause) overlaps the walk; it must pass before the snapshot is saved.
-        dev.backup4j.core.maintenance.Locks locks = dev.backup4j.core.maintenance.Locks.on(repo);
-        try (dev.backup4j.core.maintenance.OperationLock op = dev.backup4j.core.maintenance.OperationLock.shared(repo,
-                Optional.ofNullable(held))) {
-            dev.backup4j.core.maintenance.RepositoryLock lock = op.lock().orElseThrow();
-            if (held == null) {
-                // before this backup stages anything: staging files of backups killed mid-run, if none can be running
-                locks.removeAbandonedStagingFiles(lock);
-            }
-            return runLocked(lock, control);
-        } catch (IOException | RuntimeException | Error e) {
-            Throwable t = control.outcome(e);
-            if (t instanceof CancellationException) {
-                LOG.info("backup cancelled: no snapshot saved, what was stored is indexed, the lock is released");
-            }
-            if (t instanceof IOException io) {
-                throw io;
-            }
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            throw (Error) t;
-        }
-    }
-
-    /**
-     * Moves the paths that do not exist (restic's lstat test: only "no such file" counts, so a path that cannot be
-     * examined is still backed up and its error reported there) from {@link #paths} to {@link #missingPaths}.
-     */
-    private void leaveOutMissingPaths() throws IOException {
-        for (java.util.Iterator<LocalPath> it = paths.iterator(); it.hasNext(); ) {
-            Path p = it.next().path();
-            try {
-                Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            } catch (java.nio.file.NoSuchFileException e) {
-                String abs = p.toAbsolutePath().normalize().toString().replace(java.io.File.separatorChar, '/');
-                LOG.debug("{} does not exist, skipping", abs);
-                missingPaths.add(new BackupResult.BackupError(abs, "does not exist"));
-                listener.onError(abs, "does not exist");
-                it.remove();
-            } catch (IOException e) {
-                // reported by the walk, as for any unreadable entry
-            }
-        }
-        if (!missingPaths.isEmpty() && paths.isEmpty() && sources.isEmpty()) {
-            throw new dev.backup4j.core.snapshot.SourceFailedException("all target directories/files do not exist");
-        }
-    }
-
-    private BackupResult runLocked(dev.backup4j.core.maintenance.RepositoryLock lock, RunningBackup control)
-            throws IOException {
-        List<SnapshotSource> all = new ArrayList<>();
-        LocalSourceOptions lo = localOptions;
-        if (!excludes.isEmpty()) {
-            List<String> merged = new ArrayList<>(lo.excludes().patterns());
-            merged.addAll(excludes);
-            lo = new LocalSourceOptions(PathFilter.of(merged), lo.excludeIfPresent(), lo.excludeCaches(),
-                    lo.oneFileSystem(), lo.followSymlinks());
-        }
-        List<Scan.Root> scanRoots = new ArrayList<>();
-        for (LocalPath p : paths) {
-            SnapshotSource s = p.snapshotPath() == null ? SnapshotSources.directory(p.path(), lo)
-                    : SnapshotSources.directory(p.path(), p.snapshotPath(), lo);
-            all.add(s);
-            scanRoots.add(new Scan.Root(p.path().toAbsolutePath().normalize(), p.snapshotPath() == null ? null
-                    : s.path()));
-        }
-        all.addAll(sources);
-        Instant start = repo.clock().instant();
-        OffsetDateTime snapTime = time != null ? time : OffsetDateTime.ofInstant(start, repo.clock().getZone());
-        String hostname = host != null ? host : repo.hostname();
-        List<String> snapshotPaths = new ArrayList<>();
-        VirtualDir root = new VirtualDir("", "");
-        for (SnapshotSource s : all) {
-            String p = SnapshotSources.normalize(s.path());
-            snapshotPaths.add(p);
-            root.insert(p, s);
-        }
-        List<Snapshot> existing = repo.snapshots();
-        Optional<Snapshot> parentSnap = findParent(existing, hostname, snapshotPaths);
-        parentSnap.ifPresent(ps -> LOG.info("using parent snapshot {}", ps.requireId().shortString()));
-        byte[] cacheSettings = DirCache.settings(cacheSettings(lo, all));
-        Map<String, DirCache.Entry> known = force || parentSnap.isEmpty() ? null
-                : DirCache.load(repo, parentSnap.get().requireId(), cacheSettings).orElse(null);
-        DirCache.Recorder recorder = repo.cacheDir().isPresent() ? new DirCache.Recorder() : null;
-
-        PathFilter genericExcludes = PathFilter.of(excludes);
-        Scan scan = new Scan(scanRoots, lo);
-        Archiver a = new Archiver(repo, workers, genericExcludes, PathFilter.of(includes), force, listener,
-                readLimit, known, recorder);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "backup-status");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            control.attach(() -> status(a, scan, start), a);
-            if (listener != BackupListener.NONE) {
-                scan.start(); // totals are only for progress; without a listener the second walk is wasted work
-            }
-            long tick = statusInterval.toNanos();
-            ticker.scheduleAtFixedRate(() -> listener.onStatus(status(a, scan, start)), tick, tick,
-                    TimeUnit.NANOSECONDS);
-            Optional<Node> parentRoot = parentSnap.map(ps -> Node.builder("", NodeType.DIR).subtree(ps.tree())
-                    .build());
-            Id rootTree = walk(a, root, parentRoot, snapTime);
-            ticker.shutdownNow();
-            scan.stop();
-            if (a.fatal().isPresent()) {
-                throw unwrap(a.fatal().get());
-            }
-            control.saving(); // from here on a cancel comes too late: the snapshot is saved
-            lock.confirm();
-            repo.flush();
-            List<BackupResult.BackupError> errs = new ArrayList<>(missingPaths);
-            errs.addAll(a.errors);
-            Snapshot snap = new Snapshot(Optional.empty(), snapTime, rootTree,
-                    parentSnap.map(Snapshot::requireId), snapshotPaths, hostname, repo.username(), 0, 0,
-                    List.copyOf(tags), mergedExcludes(lo), Optional.empty(), errs.size());
-            snap = repo.saveSnapshot(snap);
-            a.close();
-            if (recorder != null) {
-                List<Id> keep = new ArrayList<>();
-                for (Snapshot s : existing) {
-                    if (parentSnap.isEmpty() || !s.requireId().equals(parentSnap.get().requireId())) {
-                        keep.add(s.requireId());
-                    }
-                }
-                DirCache.save(repo, snap.requireId(), cacheSettings, recorder.entries(), keep);
-            }
-            BackupStatus last = status(a, scan, start);
-            control.detach(last);
-            listener.onStatus(last);
-            Duration d = Duration.between(start, repo.clock().instant());
-            LOG.info("snapshot {} saved: {} files ({} unchanged), {} bytes read, {} errors",
-                    snap.requireId().shortString(), a.filesDone.get(), a.filesUnmodified.get(), a.bytesRead.get(),
-                    errs.size());
-            return new BackupResult(snap, a.filesNew.get(), a.filesChanged.get(), a.filesUnmodified.get(),
-                    a.dirsNew.get(), a.dirsChanged.get(), a.dirsUnmodified.get(), a.others.get(), a.bytesRead.get(),
-                    a.bytesProcessed.get(), a.added.blobsAdded(), a.added.bytesAdded(), a.added.bytesStored(), d, errs);
-        } catch (IOException | RuntimeException | Error e) {
-            abandon(e, a, lock, control);
-            control.detach(status(a, scan, start));
-            throw e;
-        } finally {
-            ticker.shutdownNow();
-            scan.stop();
-            a.close();
-        }
-    }
-
-    /**
-     * After a failure (or a cancel, or an interrupt) and before the lock is released: stops the pipeline, waits until
-     * none of its threads writes to the repository, and stores what was packed (the open packs uploaded, every pack
-     * of this session listed in an index file), so that the backup leaves no unindexed pack and no staging file of
-     * its own. Not if the lock was lost: another process may be pruning, and the packs wait in memory for the next
-     * flush. A failure here is added to {@code e} as suppressed.
-     */
-    private void abandon(Throwable e, Archiver a, dev.backup4j.core.maintenance.RepositoryLock lock,
-            RunningBackup control) {
-        control.ending(); // no interrupt reaches this thread from now on
-        boolean interrupted = Thread.interrupted(); // the flush must not be interrupted half-way
-        a.cancel();
-        a.close();
-        if (lock.released()) {
-            LOG.warn("the backup lost its lock; what it stored stays unindexed until the next flush");
-        } else {
-            try {
-                repo.flush();
-            } catch (IOException | RuntimeException ex) {
-                e.addSuppressed(ex);
-            }
-        }
-        if (interrupted && !control.background()) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Walks the sources and waits for the root tree; ends at once when the backup is cancelled or fails (a source
-     * under {@code FAIL_BACKUP}, a repository write), without waiting for the files still being read.
-     */
-    private Id walk(Archiver a, VirtualDir root, Optional<Node> parentRoot, OffsetDateTime snapTime)
-            throws IOException {
-        try {
-            CompletableFuture<Optional<Id>> tree = saveVirtual(a, root, parentRoot, snapTime);
-            CompletableFuture.anyOf(tree, a.stopped()).get();
-            if (a.cancelled()) {
-                throw new CancellationException("backup cancelled");
-            }
-            if (a.fatal().isPresent()) {
-                throw unwrap(a.fatal().get());
-            }
-            return tree.join().orElseThrow(() -> new IllegalStateException("root tree missing"));
-        } catch (ExecutionException | CompletionException e) {
-            if (a.cancelled()) {
-                throw new CancellationException("backup cancelled");
-            }
-            throw unwrap(a.fatal().orElse(e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("backup interrupted");
-        }
-    }
-
-    private static List<String> mergedExcludes(LocalSourceOptions lo) {
-        return lo.excludes().patterns();
-    }
-
-    private static IOException unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof UncheckedIOException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return dev.backup4j.core.common.Futures.asIOException(t);
-    }
-
-    private BackupStatus status(Archiver a, Scan scan, Instant start) {
-        return new BackupStatus(a.filesDone.get(), a.bytesProcessed.get(), scan.files.get(), scan.bytes.get(),
-                scan.done.get(), List.copyOf(a.current), missingPaths.size() + a.errors.size(),
-                Duration.between(start, repo.clock().instant()));
-    }
-
-    /** What decides which entries the walk keeps and how they are read, for the directory cache. */
-    private String cacheSettings(LocalSourceOptions lo, List<SnapshotSource> all) {
-        StringBuilder b = new StringBuilder("excludes=").append(excludes).append("\nincludes=").append(includes)
-                .append("\nlocal=").append(lo.excludes().patterns()).append(lo.excludeIfPresent())
-                .append(lo.excludeCaches()).append(lo.oneFileSystem()).append(lo.followSymlinks());
-        for (SnapshotSource s : all) {
-            b.append("\nsource=").append(s.getClass().getName()).append(' ').append(s.path());
-        }
-        return b.toString();
-    }
-
-    private Optional<Snapshot> findParent(List<Snapshot> existing, String hostname, List<String> snapshotPaths)
-            throws IOException {
-        if (force) {
-            return Optional.empty();
-        }
-        if (parent != null) {
-            List<Snapshot> match = existing.stream().filter(s -> s.requireId().equals(parent)).toList();
-            if (match.isEmpty()) {
-                throw new NoSuchSnapshotException("parent snapshot " + parent.shortString() + " not found");
-            }
-            return Optional.of(match.get(0));
-        }
-        Set<String> want = new java.util.TreeSet<>(snapshotPaths);
-        Snapshot best = null;
-        for (Snapshot s : existing) {
-            if (s.hostname().equals(hostname) && new java.util.TreeSet<>(s.paths()).equals(want)
-                    && (best == null || !s.instant().isBefore(best.instant()))) {
-                best = s;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    /** Directories above the sources' roots, made of path elements. */
-    private static final class VirtualDir {
-        final String name;
-        final String path;
-        final Map<String, VirtualDir> dirs = new TreeMap<>(Tree.NAME_ORDER);
-        final Map<String, SnapshotSource> leaves = new TreeMap<>(Tree.NAME_ORDER);
-        SnapshotSource anySource;
-
-        VirtualDir(String name, String path) {
-            this.name = name;
-            this.path = path;
-        }
-
-        void insert(String absPath, SnapshotSource s) {
-            String rest = absPath.substring(path.length() + 1);
-            int slash = rest.indexOf('/');
-            anySource = anySource == null ? s : anySource;
-            if (slash < 0) {
-                if (leaves.containsKey(rest) || dirs.containsKey(rest)) {
-                    throw new IllegalArgumentException("two sources for the same path " + absPath);
-                }
-                leaves.put(rest, s);
-                return;
-            }
-            String head = rest.substring(0, slash);
-            if (leaves.containsKey(head)) {
-                throw new IllegalArgumentException("source " + absPath + " lies inside another source "
-                        + path + "/" + head);
-            }
-            dirs.computeIfAbsent(head, h -> new VirtualDir(h, path + "/" + h)).insert(absPath, s);
-        }
-    }
-
-    private CompletableFuture<Optional<Id>> saveVirtual(Archiver a, VirtualDir d, Optional<Node> parentDir,
-            OffsetDateTime snapTime) throws InterruptedException, IOException {
-        // with the directory cache, the sources' roots find their parent trees there: the index (still loading in
-        // the background) is not needed to look them up
-        Map<String, Node> old = a.usesCache() ? Map.of() : a.parentEntries(parentDir);
-        List<CompletableFuture<Optional<Node>>> children = new ArrayList<>();
-        for (VirtualDir sub : d.dirs.values()) {
-            Node meta = sub.anySource.ancestor(sub.path, sub.name)
-                    .filter(n -> n.type() == NodeType.DIR)
-                    .orElseGet(() -> Node.builder(sub.name, NodeType.DIR).unixMode(0755).mtime(snapTime)
-                            .atime(snapTime).ctime(snapTime).build());
-            children.add(saveVirtual(a, sub, Optional.ofNullable(old.get(sub.name)), snapTime)
-                    .thenApply(id -> Optional.of(meta.toBuilder().subtree(id.orElseThrow()).size(0)
-                            .content(List.of()).build())));
-        }
-        for (Map.Entry<String, SnapshotSource> e : d.leaves.entrySet()) {
-            String p = d.path + "/" + e.getKey();
-            Archiver.Src src = new Archiver.Src(p, e.getValue().failurePolicy());
-            SourceEntry rootEntry;
-            try {
-                rootEntry = e.getValue().root();
-            } catch (IOException ex) {
-                if (!a.sourceFailed(src, p, ex)) {
-                    return CompletableFuture.failedFuture(a.fatal().orElse(ex));
-                }
-                continue;
-            }
-            children.add(a.archive(rootEntry, p, e.getKey(), a.usesCache() ? a.cachedParent(p, e.getKey())
-                    : Optional.ofNullable(old.get(e.getKey())), src));
-        }
-        // the tree is stored on a blob thread: the walk's thread (the caller's, or the one a cancel interrupts) never
-        // writes to the repository
-        return a.onBlobThread(CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)), v -> {
-            List<Node> nodes = new ArrayList<>();
-            for (CompletableFuture<Optional<Node>> f : children) {
-                f.join().ifPresent(nodes::add);
-            }
-            try {
-                return Optional.of(repo.saveTree(new Tree(nodes), a.added));
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        });
-    }
-
-    /** Counts what local paths hold, in the background, so progress can show totals and an ETA. */
-    private static final class Scan {
-        /** A local path, and the path it is stored under if not its own (excludes match the stored path). */
-        record Root(Path path, String snapshotPath) {
-            String stored(Path p) {
-                if (snapshotPath == null) {
-                    return p.toString();
-                }
-                String rel = path.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-                return rel.isEmpty() ? snapshotPath : snapshotPath + "/" + rel;
-            }
-        }
-
-        final AtomicLong files = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicBoolean done = new AtomicBoolean();
-        private final List<Root> roots;
-        private final LocalSourceOptions options;
-        private volatile boolean stopped;
-        private Thread thread;
-
-        Scan(List<Root> roots, LocalSourceOptions options) {
-            this.roots = roots;
-            this.options = options;
-        }
-
-        void start() {
-            thread = new Thread(this::scan, "backup-scan");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() {
-            stopped = true;
-        }
-
-        private void scan() {
-            for (Root root : roots) {
-                try {
-                    Files.walkFileTree(root.path(), new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                            if (stopped) {
-                                return FileVisitResult.TERMINATE;
-                            }
-                            return options.excludes().matches(root.stored(dir)) ? FileVisitResult.SKIP_SUBTREE
-                                    : FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            if (attrs.isRegularFile() && !options.excludes().matches(root.stored(file))) {
-                                files.incrementAndGet();
-                                bytes.addAndGet(attrs.size());
-                            }
-                            return stopped ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-                } catch (IOException ignored) {
-                    // the backup itself reports unreadable entries
-                }
-            }
-            done.set(true);
-        }
-    }
-
 }

@@ -5,11 +5,13 @@ import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.chunker.Chunker;
 import dev.backup4j.core.chunker.Polynomial;
+import dev.backup4j.core.common.AppendOnlyRepositoryException;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
-import dev.backup4j.core.common.NoSuchSnapshotException;
 import dev.backup4j.core.common.RepositoryExistsException;
 import dev.backup4j.core.common.RepositoryNotFoundException;
 import dev.backup4j.core.common.UnsupportedFormatException;
@@ -19,32 +21,38 @@ import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.crypto.KeyFile;
 import dev.backup4j.core.crypto.MasterKey;
 import dev.backup4j.core.index.Index;
-import dev.backup4j.core.index.IndexFile;
+import dev.backup4j.core.maintenance.Locks;
+import dev.backup4j.core.maintenance.OperationLock;
+import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackWriter;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.repository.BlobStats;
+import dev.backup4j.core.repository.KeyFiles;
+import dev.backup4j.core.repository.OpenRepository;
+import dev.backup4j.core.repository.RepositoryConfig;
+import dev.backup4j.core.repository.RepositorySettings;
+import dev.backup4j.core.repository.RepositoryStore;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.snapshot.Tree;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,50 +83,21 @@ import org.slf4j.LoggerFactory;
  * every operation has ended, and {@link #reloadIndex()}, which empties the index while it reloads and so must not
  * run beside other operations.
  */
-public final class Repository implements Closeable {
+public final class Repository implements OpenRepository, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
     /** restic's default target pack size. */
     public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
 
-    private final Backend backend;
+    private final RepositoryStore store;
     private final MasterKey key;
     private final Id keyId;
-    private final RepositoryConfig config;
-    private final Index index;
-    private final Clock clock;
-    private final Chunker chunker;
     private final Opener options;
-    private volatile boolean appendOnly;
 
-    private final Object packLock = new Object();
-    private final Map<BlobType, OpenPack> openPacks = new EnumMap<>(BlobType.class);
-    private final Set<Index.BlobKey> inOpenPacks = new HashSet<>();
-    private final Map<Id, List<PackedBlob>> unindexed = new LinkedHashMap<>();
-    private final Set<Id> indexFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Done once the index is loaded (at once unless it loads in the background). */
-    private volatile CompletableFuture<Void> indexReady = CompletableFuture.completedFuture(null);
-    private volatile Thread indexLoader;
-    private final Stats stats = new Stats();
-    /**
-     * Every snapshot file this instance has read or written, by id. A snapshot file never changes (its name is the
-     * hash of its bytes), so only a listing is needed to bring the map up to date: new ids are read, ids no longer
-     * listed dropped. Guarded by itself.
-     */
-    private final Map<Id, Snapshot> snapshotCache = new java.util.HashMap<>();
-    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> packBuffers =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    private Repository(Backend backend, MasterKey key, Id keyId, RepositoryConfig config, Index index, Opener options) {
-        this.backend = backend;
+    private Repository(RepositoryStore store, MasterKey key, Id keyId, Opener options) {
+        this.store = store;
         this.key = key;
         this.keyId = keyId;
-        this.config = config;
-        this.index = index;
-        this.clock = options.clock;
-        this.chunker = Chunker.of(config.chunkerPolynomial());
         this.options = options;
-        this.appendOnly = options.appendOnly;
     }
 
     /** Starts opening or creating the repository stored in {@code backend}. */
@@ -143,8 +122,8 @@ public final class Repository implements Closeable {
         private Path cacheDir;
         private boolean indexInBackground;
         private boolean appendOnly;
-        private java.time.Duration lockWait = java.time.Duration.ZERO;
-        private java.time.Duration lockCheckDelay = dev.backup4j.core.maintenance.Locks.DEFAULT_CHECK_DELAY;
+        private Duration lockWait = Duration.ZERO;
+        private Duration lockCheckDelay = Locks.DEFAULT_CHECK_DELAY;
         private boolean ignoreSighup;
         private final Set<String> set = new HashSet<>();
 
@@ -280,7 +259,7 @@ public final class Repository implements Closeable {
          *
          * @throws IllegalArgumentException if negative
          */
-        public Opener lockWait(java.time.Duration wait) {
+        public Opener lockWait(Duration wait) {
             once("lockWait");
             if (wait.isNegative()) {
                 throw new IllegalArgumentException("lockWait must not be negative: " + wait);
@@ -298,7 +277,7 @@ public final class Repository implements Closeable {
          *
          * @throws IllegalArgumentException if negative
          */
-        public Opener lockCheckDelay(java.time.Duration delay) {
+        public Opener lockCheckDelay(Duration delay) {
             once("lockCheckDelay");
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("lockCheckDelay must not be negative: " + delay);
@@ -344,6 +323,14 @@ public final class Repository implements Closeable {
             }
         }
 
+        /** The settings the store works with; the compression mode as zstd levels. */
+        private RepositorySettings settings() {
+            boolean max = compression == Compression.MAX;
+            return new RepositorySettings(clock, kdf, packSize, indexEveryPacks, compression != Compression.OFF,
+                    max ? 19 : Zstd.DATA_LEVEL, max ? 19 : Zstd.DEFAULT_LEVEL, hostname, username,
+                    Optional.ofNullable(cacheDir), appendOnly, lockWait, lockCheckDelay, ignoreSighup);
+        }
+
         /**
          * Creates a new format-2 repository with one key for the password.
          *
@@ -363,10 +350,10 @@ public final class Repository implements Closeable {
             new SecureRandom().nextBytes(rid);
             RepositoryConfig config = new RepositoryConfig(2, HexFormat.of().formatHex(rid),
                     Polynomial.randomIrreducible());
-            Id keyId = writeKey(backend, master, password, kdf, OffsetDateTime.now(clock), username, hostname);
+            Id keyId = KeyFiles.write(backend, master, password, kdf, OffsetDateTime.now(clock), username, hostname);
             backend.write(Handle.CONFIG, master.seal(config.toJson()));
             LOG.info("created repository {} at {}", config.id().substring(0, 10), backend.location());
-            return new Repository(backend, master, keyId, config, new Index(), this);
+            return new Repository(RepositoryStore.of(backend, master, config, settings()), master, keyId, this);
         }
 
         /**
@@ -383,30 +370,8 @@ public final class Repository implements Closeable {
                 throw new RepositoryNotFoundException("no repository at " + backend.location()
                         + " (no config file); create one with init");
             }
-            MasterKey master = null;
-            Id keyId = null;
-            List<FileInfo> keys = backend.list(FileType.KEY);
-            keys.sort(Comparator.comparing(FileInfo::name));
-            for (FileInfo k : keys) {
-                Handle h = new Handle(FileType.KEY, k.name());
-                KeyFile kf;
-                try {
-                    kf = KeyFile.parse(backend.readAll(h), h.toString());
-                } catch (CorruptDataException | UnsupportedFormatException e) {
-                    LOG.warn("skipping unreadable key file {}: {}", h, e.getMessage());
-                    continue;
-                }
-                try {
-                    master = kf.open(password);
-                    keyId = Id.parse(k.name());
-                    break;
-                } catch (WrongPasswordException e) {
-                    // try the next key
-                }
-            }
-            if (master == null) {
-                throw new WrongPasswordException("wrong password or no key found for " + backend.location());
-            }
+            KeyFiles.Opened key = KeyFiles.open(backend, password);
+            MasterKey master = key.key();
             byte[] sealedConfig = backend.readAll(Handle.CONFIG);
             byte[] configJson;
             try {
@@ -415,13 +380,13 @@ public final class Repository implements Closeable {
                 throw new CorruptDataException("config: " + e.getMessage(), e);
             }
             RepositoryConfig config = RepositoryConfig.parse(configJson);
-            Repository repo = new Repository(backend, master, keyId, config, new Index(), this);
+            RepositoryStore store = RepositoryStore.of(backend, master, config, settings());
             if (indexInBackground) {
-                repo.startLoadingIndex();
+                store.loadIndexInBackground();
             } else {
-                repo.loadIndex();
+                store.loadIndex();
             }
-            return repo;
+            return new Repository(store, master, key.keyId(), this);
         }
     }
 
@@ -447,793 +412,182 @@ public final class Repository implements Closeable {
         }
     }
 
-    private static Id writeKey(Backend backend, MasterKey master, char[] password, KdfParams kdf,
-            OffsetDateTime created, String username, String hostname) throws IOException {
-        byte[] json = KeyFile.create(master, password, kdf, created, username, hostname).toJson();
-        Id id = Id.hash(json);
-        backend.write(Handle.of(FileType.KEY, id), json);
-        return id;
+
+    // ---- the open repository (see OpenRepository; the work is done by RepositoryStore)
+
+    /** The implementation this façade hands to the operations it starts. */
+    RepositoryStore store() {
+        return store;
     }
 
-    /** Loads the index on a thread of its own; {@link #loadedIndex()} waits for it. */
-    private void startLoadingIndex() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                loadIndex();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "backup4j-index-loader");
-        t.setDaemon(true);
-        indexLoader = t;
-        indexReady = done;
-        t.start();
-    }
-
-    /** The index, once loaded. */
-    private Index loadedIndex() throws IOException {
-        try {
-            indexReady.get();
-            return index;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the index");
-        } catch (java.util.concurrent.ExecutionException e) {
-            // each caller gets an exception with its own stack, the loader's failure as the cause
-            Throwable c = e.getCause();
-            if (c instanceof CorruptDataException) {
-                throw new CorruptDataException(c.getMessage(), c);
-            }
-            if (c instanceof IOException) {
-                throw new IOException(c.getMessage(), c);
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException("loading the index failed", c);
-        }
-    }
-
-    private void loadIndex() throws IOException {
-        List<FileInfo> files = backend.list(FileType.INDEX);
-        int threads = Math.min(files.size() / 2, Runtime.getRuntime().availableProcessors());
-        if (threads < 2) {
-            for (FileInfo f : files) {
-                index.addAll(loadIndexFile(f));
-            }
-            return;
-        }
-        // Decrypting and parsing index files is most of opening a repository: spread over the cores, added in order.
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "backup4j-index");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<java.util.concurrent.Future<IndexFile>> parsed = new ArrayList<>(files.size());
-            for (FileInfo f : files) {
-                parsed.add(pool.submit(() -> loadIndexFile(f)));
-            }
-            for (java.util.concurrent.Future<IndexFile> f : parsed) {
-                index.addAll(dev.backup4j.core.common.Futures.await(f, "loading the index"));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private IndexFile loadIndexFile(FileInfo f) throws IOException {
-        Handle h = new Handle(FileType.INDEX, f.name());
-        IndexFile parsed = IndexFile.parse(loadJson(h), h.toString());
-        if (Id.isValid(f.name())) {
-            indexFiles.add(Id.parse(f.name()));
-        }
-        return parsed;
-    }
-
-    // ---- accessors
-
-    /** The storage. */
+    @Override
     public Backend backend() {
-        return backend;
+        return store.backend();
     }
 
-    /** The config. */
+    @Override
     public RepositoryConfig config() {
-        return config;
+        return store.config();
     }
 
-    /** The local cache directory given to the opener, if any. */
+    @Override
     public Optional<Path> cacheDir() {
-        return Optional.ofNullable(options.cacheDir);
+        return store.cacheDir();
     }
 
-    MasterKey masterKey() {
-        return key;
-    }
-
-    /** The index files this process loaded or wrote (a snapshot of the set). */
-    Set<Id> indexFiles() throws IOException {
-        loadedIndex();
-        return Set.copyOf(indexFiles);
-    }
-
-    /**
-     * The index of all blobs (including those written in this session); waits for it if it is loading in the
-     * background.
-     *
-     * @throws java.io.UncheckedIOException if it was loading in the background and an index file is damaged
-     */
-    public Index index() {
-        try {
-            return loadedIndex();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** True if the repository is append-only: opened so, or its storage refused a delete (see {@link Opener#appendOnly}). */
-    public boolean isAppendOnly() {
-        return appendOnly;
-    }
-
-    /**
-     * Fails if the repository is append-only; for operations that delete, before they change anything.
-     *
-     * @throws dev.backup4j.core.common.AppendOnlyRepositoryException if it is
-     */
-    public void requireDeletable(String operation) throws dev.backup4j.core.common.AppendOnlyRepositoryException {
-        if (appendOnly) {
-            throw new dev.backup4j.core.common.AppendOnlyRepositoryException(operation + " cannot run: "
-                    + backend.location() + " is append-only" + (options.appendOnly ? " (opened with appendOnly)"
-                    : " (its storage refused a delete)") + "; nothing was deleted");
-        }
-    }
-
-    /**
-     * Notes that the storage refused a delete: from now on the repository is append-only in this process. Returns
-     * the exception to throw, naming the operation.
-     */
-    public dev.backup4j.core.common.AppendOnlyRepositoryException refusedDelete(String operation,
-            java.nio.file.AccessDeniedException refusal) {
-        appendOnly = true;
-        return new dev.backup4j.core.common.AppendOnlyRepositoryException(operation + " stopped: the storage at "
-                + backend.location() + " refused to delete (" + refusal.getMessage() + "); the repository is "
-                + "append-only, so forget and prune cannot run on it. It stays valid: what was written before the "
-                + "refusal is indexed, and restic check passes", refusal);
-    }
-
-    /** How long operations wait for a conflicting lock (see {@link Opener#lockWait}). */
-    public java.time.Duration lockWait() {
-        return options.lockWait;
-    }
-
-    /** The pause before a lock's check for conflicting locks (see {@link Opener#lockCheckDelay}). */
-    public java.time.Duration lockCheckDelay() {
-        return options.lockCheckDelay;
-    }
-
-    /** Whether taking a lock makes this process ignore SIGHUP (see {@link Opener#ignoreSighup(boolean)}). */
-    public boolean ignoreSighup() {
-        return options.ignoreSighup;
-    }
-
-    /** The clock. */
+    @Override
     public Clock clock() {
-        return clock;
+        return store.clock();
     }
 
-    /** The chunker for this repository's polynomial. */
+    @Override
     public Chunker chunker() {
-        return chunker;
+        return store.chunker();
     }
 
-    /** The host name recorded in new snapshots by default. */
+    @Override
     public String hostname() {
-        return options.hostname;
+        return store.hostname();
     }
 
-    /** The user name recorded in new snapshots by default. */
+    @Override
     public String username() {
-        return options.username;
+        return store.username();
     }
 
-    /**
-     * Counters of what this session stored, all operations together (each backup counts its own in its
-     * {@link BackupResult}).
-     */
-    public Stats stats() {
-        return stats;
+    @Override
+    public int packSize() {
+        return store.packSize();
     }
 
-    /** Counters of blobs stored by this repository instance. Thread-safe. */
-    public static final class Stats {
-        Stats() {
-        }
-
-        void add(BlobType type, long len, long sealedLen) {
-            blobsAdded.incrementAndGet();
-            bytesAdded.addAndGet(len);
-            if (type == BlobType.DATA) {
-                dataBlobsAdded.incrementAndGet();
-                dataBytesAdded.addAndGet(len);
-            }
-            bytesStored.addAndGet(sealedLen);
-        }
-
-        private final java.util.concurrent.atomic.AtomicLong blobsAdded = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong bytesAdded = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong bytesStored = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong dataBlobsAdded =
-                new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong dataBytesAdded =
-                new java.util.concurrent.atomic.AtomicLong();
-
-        /** Data blobs (file content) that were new to the repository. */
-        public long dataBlobsAdded() {
-            return dataBlobsAdded.get();
-        }
-
-        /** Plaintext bytes of the new data blobs. */
-        public long dataBytesAdded() {
-            return dataBytesAdded.get();
-        }
-
-        /** Blobs that were new to the repository. */
-        public long blobsAdded() {
-            return blobsAdded.get();
-        }
-
-        /** Plaintext bytes of the new blobs. */
-        public long bytesAdded() {
-            return bytesAdded.get();
-        }
-
-        /** Bytes of the new blobs as stored (compressed and sealed). */
-        public long bytesStored() {
-            return bytesStored.get();
-        }
+    @Override
+    public BlobStats stats() {
+        return store.stats();
     }
 
-    // ---- metadata files
+    @Override
+    public Duration lockWait() {
+        return store.lockWait();
+    }
 
-    /** Seals JSON as restic stores metadata (compressed in format 2) and writes it; returns the file's id. */
+    @Override
+    public Duration lockCheckDelay() {
+        return store.lockCheckDelay();
+    }
+
+    @Override
+    public boolean ignoreSighup() {
+        return store.ignoreSighup();
+    }
+
+    @Override
+    public boolean isAppendOnly() {
+        return store.isAppendOnly();
+    }
+
+    @Override
+    public void requireDeletable(String operation) throws AppendOnlyRepositoryException {
+        store.requireDeletable(operation);
+    }
+
+    @Override
+    public AppendOnlyRepositoryException refusedDelete(String operation, AccessDeniedException refusal) {
+        return store.refusedDelete(operation, refusal);
+    }
+
+    @Override
     public Id saveJson(FileType type, byte[] json) throws IOException {
-        if (type == FileType.CONFIG || type == FileType.KEY || type == FileType.PACK) {
-            throw new IllegalArgumentException(type + " files are not written through saveJson");
-        }
-        byte[] plain = config.version() >= 2 ? Zstd.packUnpacked(json) : json;
-        byte[] sealed = key.seal(plain);
-        Id id = Id.hash(sealed);
-        backend.write(Handle.of(type, id), sealed);
-        return id;
+        return store.saveJson(type, json);
     }
 
-    /**
-     * Reads, verifies (name = SHA-256 of the content) and decrypts a metadata file; returns its JSON.
-     *
-     * @throws CorruptDataException if the file is damaged
-     */
+    @Override
     public byte[] loadJson(Handle h) throws IOException {
-        byte[] sealed = backend.readAll(h);
-        if (Id.isValid(h.name()) && !Id.hash(sealed).toString().equals(h.name())) {
-            throw new CorruptDataException(h + ": content does not match its name (damaged file)");
-        }
-        try {
-            return Zstd.unpackUnpacked(key.open(sealed));
-        } catch (CorruptDataException e) {
-            throw new CorruptDataException(h + ": " + e.getMessage(), e);
-        }
+        return store.loadJson(h);
     }
 
-    // ---- blobs
-
-    /**
-     * Stores a blob unless the repository already has it; returns its id (SHA-256 of the plaintext).
-     * The blob lands in an open pack; it is durable after {@link #flush()}.
-     */
+    @Override
     public Id saveBlob(BlobType type, byte[] data, int off, int len) throws IOException {
-        return saveBlob(type, data, off, len, null);
+        return store.saveBlob(type, data, off, len);
     }
 
-    /** As {@link #saveBlob(BlobType, byte[], int, int)}, also counting a new blob in {@code also} (if not null). */
-    Id saveBlob(BlobType type, byte[] data, int off, int len, Stats also) throws IOException {
-        Id id = Id.hash(data, off, len);
-        saveBlob(type, id, data, off, len, also);
-        return id;
-    }
-
-    /** Stores a blob whose id the caller computed; returns true if it was new. */
+    @Override
     public boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
-        return saveBlob(type, id, data, off, len, null);
+        return store.saveBlob(type, id, data, off, len);
     }
 
-    private boolean saveBlob(BlobType type, Id id, byte[] data, int off, int len, Stats also) throws IOException {
-        Index.BlobKey k = new Index.BlobKey(type, id);
-        Index index = loadedIndex();
-        synchronized (packLock) {
-            if (index.has(type, id) || inOpenPacks.contains(k)) {
-                return false;
-            }
-            inOpenPacks.add(k);
-        }
-        List<OpenPack.Finished> full = null;
-        int sealedLen;
-        boolean added = false;
-        try {
-            // Work buffers are per thread and reused, so storing a blob allocates nothing proportional to its size.
-            // One per-thread buffer: the blob is compressed (or copied) to where its ciphertext goes, then sealed in
-            // place. Storing a blob allocates nothing proportional to its size.
-            int plen = len;
-            int uncompressed = 0;
-            boolean compress = config.version() >= 2
-                    && (type == BlobType.TREE || options.compression != Compression.OFF);
-            byte[] sealed = buffers.get().seal((compress ? Math.max(len, Zstd.bound(len)) : len) + MasterKey.OVERHEAD);
-            if (compress) {
-                int zlen = Zstd.compressInto(data, off, len, sealed, MasterKey.IV,
-                        options.compression == Compression.MAX ? 19
-                                : type == BlobType.DATA ? Zstd.DATA_LEVEL : Zstd.DEFAULT_LEVEL);
-                if (zlen < len) {
-                    plen = zlen;
-                    uncompressed = len;
-                }
-            }
-            if (uncompressed == 0) {
-                System.arraycopy(data, off, sealed, MasterKey.IV, len);
-            }
-            sealedLen = key.sealInPlace(sealed, 0, plen);
-            synchronized (packLock) {
-                OpenPack w = openPacks.get(type);
-                if (w != null && type == BlobType.DATA && w.count() > 0 && !w.fits(sealedLen)) {
-                    // an in-memory data pack ends before it outgrows its pooled buffer (pack size + 1 MiB), so
-                    // buffers never grow and stay small: such packs end between pack size - 7 MiB and + 1 MiB
-                    openPacks.remove(type);
-                    full = new ArrayList<>(2);
-                    full.add(finishOrDiscard(w));
-                    w = null;
-                }
-                if (w == null) {
-                    w = newOpenPack(type);
-                    openPacks.put(type, w);
-                }
-                try {
-                    w.add(type, id, sealed, 0, sealedLen, uncompressed);
-                } catch (IOException | RuntimeException e) {
-                    openPacks.remove(type);
-                    discard(w);
-                    throw e;
-                }
-                if (w.size() >= options.packSize) {
-                    openPacks.remove(type);
-                    if (full == null) {
-                        full = new ArrayList<>(1);
-                    }
-                    full.add(finishOrDiscard(w));
-                }
-            }
-            added = true;
-        } finally {
-            if (!added) {
-                // the blob is not stored: let a later call store it instead of trusting a pending claim
-                synchronized (packLock) {
-                    inOpenPacks.remove(k);
-                }
-            }
-        }
-        stats.add(type, len, sealedLen);
-        if (also != null) {
-            also.add(type, len, sealedLen);
-        }
-        if (full != null) {
-            uploadAll(full);
-        }
-        return true;
-    }
-
-    /** Per-thread scratch space for compressing and sealing one blob. */
-    private static final class Buffers {
-        private byte[] seal = new byte[0];
-
-        byte[] seal(int n) {
-            if (seal.length < n) {
-                seal = new byte[Math.max(n, 64 * 1024)];
-            }
-            return seal;
-        }
-    }
-
-    /** The size of pooled data-pack buffers: the pack size plus 1 MiB for the last blob and the header. */
-    private int packBufferSize() {
-        return options.packSize + 1024 * 1024;
-    }
-
-    private byte[] packBuffer() {
-        byte[] b = packBuffers.poll();
-        return b != null ? b : new byte[packBufferSize()];
-    }
-
-    private void recycle(byte[] buffer) {
-        // one spare: a blob thread that starts a pack while another uploads the last one finds it here
-        if (buffer.length == packBufferSize() && packBuffers.isEmpty()) {
-            packBuffers.offer(buffer);
-        }
-    }
-
-    /**
-     * A new pack for blobs of {@code type}. Data packs stream to a staging file when the backend offers one (the
-     * local backend); otherwise they fill a pooled buffer. Tree packs start with a small buffer and grow: trees are
-     * a small part of most backups, and a pooled data-pack buffer held by the tree pack for the whole backup was a
-     * quarter of the live heap.
-     */
-    private OpenPack newOpenPack(BlobType type) throws IOException {
-        if (type == BlobType.TREE) {
-            return new OpenPack.InMemory(key, new byte[1024 * 1024]);
-        }
-        if (backend instanceof dev.backup4j.core.backend.StagingBackend staging) {
-            return new OpenPack.Staged(key, staging.newStagingFile());
-        }
-        return new OpenPack.InMemory(key, packBuffer());
-    }
-
-    /** Finishes a pack; if that fails, the pack is dropped and its blobs released. Call under the pack lock. */
-    private OpenPack.Finished finishOrDiscard(OpenPack w) throws IOException {
-        try {
-            return w.finish();
-        } catch (IOException | RuntimeException e) {
-            discard(w);
-            throw e;
-        }
-    }
-
-    /** Drops a broken pack and releases its blobs for a later call to store. Call under the pack lock. */
-    private void discard(OpenPack w) {
-        for (PackedBlob b : w.blobs()) {
-            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
-        }
-        w.discard();
-    }
-
-    private static void deleteStaged(OpenPack.Finished f) {
-        if (f.staged() != null) {
-            try {
-                java.nio.file.Files.deleteIfExists(f.staged());
-            } catch (IOException ignored) {
-                // listings skip staging files
-            }
-        }
-    }
-
-    /** Uploads finished packs in order; if one fails, the blobs of those not uploaded are released too. */
-    private void uploadAll(List<OpenPack.Finished> packs) throws IOException {
-        for (int i = 0; i < packs.size(); i++) {
-            try {
-                upload(packs.get(i));
-            } catch (IOException | RuntimeException | Error e) {
-                synchronized (packLock) {
-                    for (OpenPack.Finished rest : packs.subList(i + 1, packs.size())) {
-                        for (PackedBlob b : rest.blobs()) {
-                            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
-                        }
-                        deleteStaged(rest);
-                    }
-                }
-                throw e;
-            }
-        }
-    }
-
-    private void upload(OpenPack.Finished pack) throws IOException {
-        try {
-            Handle h = Handle.of(FileType.PACK, pack.id());
-            if (pack.buffer() != null) {
-                backend.write(h, pack.buffer(), pack.length());
-            } else {
-                ((dev.backup4j.core.backend.StagingBackend) backend).commitStaged(pack.staged(), h);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            // the pack is lost: its blobs must be stored again by a later call, not deduplicated against it
-            synchronized (packLock) {
-                for (PackedBlob b : pack.blobs()) {
-                    inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
-                }
-            }
-            throw e;
-        }
-        if (pack.buffer() != null) {
-            recycle(pack.buffer());
-        }
-        Map<Id, List<PackedBlob>> toIndex = null;
-        synchronized (packLock) {
-            index.addPack(pack.id(), pack.blobs());
-            unindexed.put(pack.id(), pack.blobs());
-            for (PackedBlob b : pack.blobs()) {
-                inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
-            }
-            if (unindexed.size() >= options.indexEveryPacks) {
-                toIndex = new LinkedHashMap<>(unindexed);
-                unindexed.clear();
-            }
-        }
-        LOG.debug("uploaded pack {} ({} blobs, {} bytes)", pack.id().shortString(), pack.blobs().size(),
-                pack.length());
-        if (toIndex != null) {
-            writeIndex(toIndex);
-        }
-    }
-
-    private void writeIndex(Map<Id, List<PackedBlob>> packs) throws IOException {
-        try {
-            indexFiles.add(saveJson(FileType.INDEX, new IndexFile(packs, List.of()).toJson()));
-        } catch (IOException e) {
-            synchronized (packLock) {
-                unindexed.putAll(packs); // try again at the next flush
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Writes the open packs, then one index file listing every pack written since the last flush. After it returns,
-     * every saved blob is durable and findable by restic.
-     */
+    @Override
     public void flush() throws IOException {
-        List<OpenPack.Finished> toUpload = new ArrayList<>();
-        synchronized (packLock) {
-            List<OpenPack> open = new ArrayList<>(openPacks.values());
-            openPacks.clear();
-            for (int i = 0; i < open.size(); i++) {
-                OpenPack w = open.get(i);
-                try {
-                    if (w.count() > 0) {
-                        toUpload.add(finishOrDiscard(w));
-                    } else {
-                        w.discard();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // nothing is stored: the other packs are dropped too, and all their blobs released
-                    for (OpenPack rest : open.subList(i + 1, open.size())) {
-                        discard(rest);
-                    }
-                    for (OpenPack.Finished f : toUpload) {
-                        for (PackedBlob b : f.blobs()) {
-                            inOpenPacks.remove(new Index.BlobKey(b.type(), b.id()));
-                        }
-                        deleteStaged(f);
-                    }
-                    throw e;
-                }
-            }
-        }
-        uploadAll(toUpload);
-        Map<Id, List<PackedBlob>> packs;
-        synchronized (packLock) {
-            if (unindexed.isEmpty()) {
-                return;
-            }
-            packs = new LinkedHashMap<>(unindexed);
-            unindexed.clear();
-        }
-        writeIndex(packs);
+        store.flush();
     }
 
-    /**
-     * Loads a blob's plaintext and checks its hash.
-     *
-     * @throws CorruptDataException if the blob is not indexed, or its pack is damaged
-     */
+    @Override
     public byte[] loadBlob(BlobType type, Id id) throws IOException {
-        Index.Location loc = loadedIndex().find(type, id).orElseThrow(
-                () -> new CorruptDataException(type.json() + " blob " + id + " is not in the index"));
-        PackedBlob b = loc.blob();
-        Handle h = Handle.of(FileType.PACK, loc.pack());
-        byte[] sealed;
-        try {
-            sealed = backend.read(h, b.offset(), b.length());
-        } catch (java.io.EOFException e) {
-            throw new CorruptDataException(h + ": pack is truncated (blob " + b.id().shortString() + " at "
-                    + b.offset() + " is past its end)", e);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new CorruptDataException(h + ": pack is missing (blob " + b.id().shortString() + ")", e);
-        }
-        return decodeBlob(sealed, 0, b, h); // a fresh read: decoded in place
+        return store.loadBlob(type, id);
     }
 
-    /** Decrypts, decompresses and verifies one sealed blob read from pack {@code h}. */
+    @Override
     public byte[] decodeBlob(byte[] sealed, PackedBlob b, Handle h) throws CorruptDataException {
-        return decodeBlob(sealed.clone(), 0, b, h); // the caller's bytes stay as they are
+        return store.decodeBlob(sealed, b, h);
     }
 
-    /**
-     * As {@link #decodeBlob(byte[], PackedBlob, Handle)}, for a blob at {@code offset} in a larger read (its
-     * {@code b.length()} bytes). Decrypts in place: the blob's bytes in {@code data} are overwritten.
-     */
+    @Override
     public byte[] decodeBlob(byte[] data, int offset, PackedBlob b, Handle h) throws CorruptDataException {
-        if (b.length() < MasterKey.OVERHEAD) {
-            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": ciphertext too short ("
-                    + b.length() + " bytes)");
-        }
-        byte[] out = new byte[b.plaintextLength()];
-        decodeBlobInto(data, offset, b, h, out);
-        return out;
+        return store.decodeBlob(data, offset, b, h);
     }
 
-    /**
-     * As {@link #decodeBlob(byte[], int, PackedBlob, Handle)}, but into {@code out} (at least
-     * {@code b.plaintextLength()} bytes), so a caller can reuse one buffer for many blobs. Returns the plaintext's
-     * length.
-     */
-    public int decodeBlobInto(byte[] data, int offset, PackedBlob b, Handle h, byte[] out)
-            throws CorruptDataException {
-        int n;
-        try {
-            int ct = key.openInPlace(data, offset, b.length());
-            int from = offset + MasterKey.IV;
-            if (b.compressed()) {
-                n = b.uncompressedLength();
-                Zstd.decompressInto(data, from, ct, out, n);
-            } else {
-                n = ct;
-                System.arraycopy(data, from, out, 0, n);
-            }
-        } catch (CorruptDataException e) {
-            throw new CorruptDataException(h + ": blob " + b.id().shortString() + ": " + e.getMessage(), e);
-        }
-        if (!Id.hash(out, 0, n).equals(b.id())) {
-            throw new CorruptDataException(h + ": blob " + b.id().shortString() + " does not match its hash");
-        }
-        return n;
+    @Override
+    public int decodeBlobInto(byte[] data, int offset, PackedBlob b, Handle h, byte[] out) throws CorruptDataException {
+        return store.decodeBlobInto(data, offset, b, h, out);
     }
 
-    /** Loads and parses a tree blob. */
+    @Override
     public Tree loadTree(Id id) throws IOException {
-        return Tree.parse(loadBlob(BlobType.TREE, id), "tree " + id.shortString());
+        return store.loadTree(id);
     }
 
-    /** Stores a tree blob; returns its id. */
+    @Override
     public Id saveTree(Tree tree) throws IOException {
-        return saveTree(tree, null);
+        return store.saveTree(tree);
     }
 
-    /** As {@link #saveTree(Tree)}, also counting a new blob in {@code also} (if not null). */
-    Id saveTree(Tree tree, Stats also) throws IOException {
-        byte[] json = tree.toJson();
-        return saveBlob(BlobType.TREE, json, 0, json.length, also);
-    }
-
-    // ---- snapshots
-
-    /** Stores a snapshot file (after {@link #flush()} has made its blobs durable); returns it with its id. */
+    @Override
     public Snapshot saveSnapshot(Snapshot s) throws IOException {
-        byte[] json = s.toJson();
-        Id id = saveJson(FileType.SNAPSHOT, json);
-        // kept as any reader of the file gets it
-        Snapshot stored = Snapshot.parse(json, id, Handle.of(FileType.SNAPSHOT, id).toString());
-        synchronized (snapshotCache) {
-            snapshotCache.put(id, stored);
-        }
-        return s.withId(id);
+        return store.saveSnapshot(s);
     }
 
-    /**
-     * All snapshots, oldest first, as the repository lists them now.
-     *
-     * <p>Snapshots are kept in memory by id once read (or saved through this instance): a call lists the snapshot
-     * files and reads only those it has not seen, so another process's new snapshots appear and forgotten ones
-     * disappear, at the cost of one listing when nothing changed. The first call reads them all, on several threads
-     * when there are many. Thread-safe.
-     *
-     * @throws CorruptDataException if a snapshot file not read before is damaged
-     */
+    @Override
     public List<Snapshot> snapshots() throws IOException {
-        Set<Id> listed = new HashSet<>();
-        for (FileInfo f : backend.list(FileType.SNAPSHOT)) {
-            if (Id.isValid(f.name())) {
-                listed.add(Id.parse(f.name()));
-            }
-        }
-        List<Id> unread = new ArrayList<>();
-        List<Snapshot> out = new ArrayList<>(listed.size());
-        synchronized (snapshotCache) {
-            snapshotCache.keySet().retainAll(listed);
-            for (Id id : listed) {
-                Snapshot s = snapshotCache.get(id);
-                if (s != null) {
-                    out.add(s);
-                } else {
-                    unread.add(id);
-                }
-            }
-        }
-        List<Snapshot> read = readSnapshots(unread);
-        synchronized (snapshotCache) {
-            for (Snapshot s : read) {
-                if (s != null) {
-                    snapshotCache.put(s.requireId(), s);
-                    out.add(s);
-                }
-            }
-        }
-        out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.requireId()));
-        return out;
+        return store.snapshots();
     }
 
-    /** A snapshot file; null if it vanished since it was listed (forgotten meanwhile, by this process or another). */
-    private Snapshot readSnapshot(Id id) throws IOException {
-        Handle h = Handle.of(FileType.SNAPSHOT, id);
-        try {
-            return Snapshot.parse(loadJson(h), id, h.toString());
-        } catch (java.nio.file.NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Reads snapshot files (null for one that vanished); decrypting and parsing thousands is worth a few threads, as
-     * for index files.
-     */
-    private List<Snapshot> readSnapshots(List<Id> ids) throws IOException {
-        int threads = Math.min(ids.size() / 64, Runtime.getRuntime().availableProcessors());
-        List<Snapshot> out = new ArrayList<>(ids.size());
-        if (threads < 2) {
-            for (Id id : ids) {
-                out.add(readSnapshot(id));
-            }
-            return out;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "backup4j-snapshots");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            int per = (ids.size() + threads - 1) / threads;
-            List<java.util.concurrent.Future<List<Snapshot>>> parts = new ArrayList<>(threads);
-            for (int from = 0; from < ids.size(); from += per) {
-                List<Id> slice = ids.subList(from, Math.min(ids.size(), from + per));
-                parts.add(pool.submit(() -> {
-                    List<Snapshot> part = new ArrayList<>(slice.size());
-                    for (Id id : slice) {
-                        part.add(readSnapshot(id));
-                    }
-                    return part;
-                }));
-            }
-            for (java.util.concurrent.Future<List<Snapshot>> f : parts) {
-                out.addAll(dev.backup4j.core.common.Futures.await(f, "reading snapshots"));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /**
-     * Finds a snapshot by full id, unique id prefix, or {@code latest}.
-     *
-     * @throws NoSuchSnapshotException if none or several match
-     */
+    @Override
     public Snapshot snapshot(String selector) throws IOException {
-        Objects.requireNonNull(selector, "selector");
-        List<Snapshot> all = snapshots();
-        if (selector.equals("latest")) {
-            if (all.isEmpty()) {
-                throw new NoSuchSnapshotException("the repository has no snapshots");
-            }
-            return all.get(all.size() - 1);
-        }
-        String s = selector.toLowerCase(java.util.Locale.ROOT);
-        List<Snapshot> matches = all.stream().filter(x -> x.requireId().toString().startsWith(s)).toList();
-        if (matches.isEmpty() || s.isEmpty()) {
-            // restic's words (NoIDByPrefixError)
-            throw new NoSuchSnapshotException("no matching ID found for prefix \"" + selector + "\"");
-        }
-        if (matches.size() > 1) {
-            throw new NoSuchSnapshotException("'" + selector + "' matches " + matches.size()
-                    + " snapshots; give more digits");
-        }
-        return matches.get(0);
+        return store.snapshot(selector);
+    }
+
+    @Override
+    public Index index() {
+        return store.index();
+    }
+
+    @Override
+    public void refreshIndex() throws IOException {
+        store.refreshIndex();
+    }
+
+    @Override
+    public void reloadIndex() throws IOException {
+        store.reloadIndex();
+    }
+
+    @Override
+    public PackWriter newPackWriter() {
+        return store.newPackWriter();
+    }
+
+    @Override
+    public List<PackedBlob> readPackHeader(Id pack, long size) throws IOException {
+        return store.readPackHeader(pack, size);
     }
 
     // ---- keys
@@ -1241,9 +595,9 @@ public final class Repository implements Closeable {
     /** The key files, marking the one in use. */
     public List<KeyInfo> keys() throws IOException {
         List<KeyInfo> out = new ArrayList<>();
-        for (FileInfo f : backend.list(FileType.KEY)) {
+        for (FileInfo f : backend().list(FileType.KEY)) {
             Handle h = new Handle(FileType.KEY, f.name());
-            KeyFile kf = KeyFile.parse(backend.readAll(h), h.toString());
+            KeyFile kf = KeyFile.parse(backend().readAll(h), h.toString());
             Id id = Id.parse(f.name());
             out.add(new KeyInfo(id, id.equals(keyId), kf.username(), kf.hostname(), kf.created()));
         }
@@ -1259,9 +613,9 @@ public final class Repository implements Closeable {
     public Id addKey(char[] password) throws IOException {
         requireNonEmpty(Objects.requireNonNull(password, "password"));
         // a shared lock, as restic's key add takes: it only adds a file
-        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.shared(
+        try (OperationLock lock = OperationLock.shared(
                 this, Optional.empty())) {
-            return writeKey(backend, key, password, options.kdf, OffsetDateTime.now(clock), options.username,
+            return KeyFiles.write(backend(), key, password, options.kdf, OffsetDateTime.now(clock()), options.username,
                     options.hostname);
         }
     }
@@ -1280,8 +634,8 @@ public final class Repository implements Closeable {
      *
      * @throws IllegalArgumentException for the key in use, an unknown key, or a shared lock
      */
-    public void removeKey(Id id, Optional<dev.backup4j.core.maintenance.RepositoryLock> held) throws IOException {
-        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
+    public void removeKey(Id id, Optional<RepositoryLock> held) throws IOException {
+        try (OperationLock lock = OperationLock.exclusive(
                 this, held)) {
             requireDeletable("removing a key");
             removeKeyLocked(id);
@@ -1293,10 +647,10 @@ public final class Repository implements Closeable {
             throw new IllegalArgumentException("refusing to remove the key in use; open with another key first");
         }
         Handle h = Handle.of(FileType.KEY, id);
-        if (!backend.exists(h)) {
+        if (!backend().exists(h)) {
             throw new IllegalArgumentException("no key " + id.shortString());
         }
-        backend.delete(h);
+        backend().delete(h);
     }
 
     /**
@@ -1314,15 +668,15 @@ public final class Repository implements Closeable {
      *
      * @throws IllegalArgumentException if the new password is empty or the lock is shared
      */
-    public Id changePassword(char[] newPassword, Optional<dev.backup4j.core.maintenance.RepositoryLock> held)
+    public Id changePassword(char[] newPassword, Optional<RepositoryLock> held)
             throws IOException {
         requireNonEmpty(Objects.requireNonNull(newPassword, "newPassword"));
-        try (dev.backup4j.core.maintenance.OperationLock lock = dev.backup4j.core.maintenance.OperationLock.exclusive(
+        try (OperationLock lock = OperationLock.exclusive(
                 this, held)) {
             requireDeletable("changing the password");
-            Id id = writeKey(backend, key, newPassword, options.kdf, OffsetDateTime.now(clock), options.username,
-                    options.hostname);
-            backend.delete(Handle.of(FileType.KEY, keyId));
+            Id id = KeyFiles.write(backend(), key, newPassword, options.kdf, OffsetDateTime.now(clock()),
+                    options.username, options.hostname);
+            backend().delete(Handle.of(FileType.KEY, keyId));
             return id;
         }
     }
@@ -1332,90 +686,6 @@ public final class Repository implements Closeable {
         return keyId;
     }
 
-    // ---- maintenance support
-    // Used by dev.backup4j.core.maintenance (check, prune, copy, locks); they expose no key material.
-
-    /** The target pack size in bytes this repository writes; prune repacks to it. */
-    public int packSize() {
-        return options.packSize;
-    }
-
-    /**
-     * A fresh pack writer whose header is sealed with this repository's key. Blobs added must be sealed with the
-     * same key (e.g. bytes read from one of this repository's packs). The caller uploads the finished pack and lists
-     * it in an index file; used by prune to repack blobs without decrypting them.
-     */
-    public PackWriter newPackWriter() {
-        return new PackWriter(key, options.packSize + 1024 * 1024);
-    }
-
-    /**
-     * Reads, authenticates and parses the header of pack {@code pack}, which is {@code size} bytes long.
-     *
-     * @throws CorruptDataException if the header is damaged or lists blobs outside the pack
-     */
-    public List<PackedBlob> readPackHeader(Id pack, long size) throws IOException {
-        return dev.backup4j.core.pack.PackReader.readHeader(backend, pack, size, key);
-    }
-
-    /**
-     * Brings the in-memory index up to date with the repository's index files, as they are after another process
-     * (or another {@code Repository} instance) wrote or replaced some: new files are loaded; if some this instance
-     * knew are gone (a prune replaced them), the index is loaded again, keeping the packs this instance uploaded and
-     * not yet indexed. One listing when nothing changed. Every library operation calls it once it holds its lock, so
-     * a long-lived instance never works from an index that a prune made stale.
-     */
-    public void refreshIndex() throws IOException {
-        loadedIndex();
-        List<FileInfo> files = backend.list(FileType.INDEX);
-        Set<Id> listed = new HashSet<>();
-        for (FileInfo f : files) {
-            if (Id.isValid(f.name())) {
-                listed.add(Id.parse(f.name()));
-            }
-        }
-        synchronized (packLock) {
-            if (listed.equals(indexFiles)) {
-                return;
-            }
-            if (listed.containsAll(indexFiles)) {
-                for (FileInfo f : files) {
-                    if (Id.isValid(f.name()) && !indexFiles.contains(Id.parse(f.name()))) {
-                        index.addAll(loadIndexFile(f));
-                    }
-                }
-                return;
-            }
-            LOG.info("index files were replaced (a prune?); loading the index again");
-            index.clear();
-            indexFiles.clear();
-            for (FileInfo f : files) {
-                index.addAll(loadIndexFile(f));
-            }
-            for (Map.Entry<Id, List<PackedBlob>> e : unindexed.entrySet()) {
-                index.addPack(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    /**
-     * Forgets the in-memory index and loads the repository's index files again, e.g. after prune replaced them. Not
-     * while other operations run on this instance: the index is empty until the files are loaded again (operations
-     * call {@link #refreshIndex()} instead, which is safe).
-     *
-     * @throws IllegalStateException if blobs saved in this session are not flushed yet
-     */
-    public void reloadIndex() throws IOException {
-        loadedIndex();
-        synchronized (packLock) {
-            if (!unindexed.isEmpty() || !inOpenPacks.isEmpty()) {
-                throw new IllegalStateException("call flush() before reloading the index");
-            }
-            index.clear();
-            indexFiles.clear();
-        }
-        loadIndex();
-    }
 
     // ---- operations
 
@@ -1435,27 +705,16 @@ public final class Repository implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        Thread loader = indexLoader;
-        if (loader != null && loader.isAlive()) {
-            // nothing needed the index: stop loading it before the backend closes under the loader
-            loader.interrupt();
-            try {
-                loader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         try {
-            flush();
+            store.close();
         } finally {
             Arrays.fill(options.password, '\0');
-            backend.close();
         }
     }
 
     @Override
     public String toString() {
-        return "Repository[" + backend.location() + ", version " + config.version() + "]";
+        return "Repository[" + store.backend().location() + ", version " + store.config().version() + "]";
     }
 
 }

@@ -2,9 +2,9 @@
  * The entry points: {@link dev.backup4j.core.Repository} (open or create one with
  * {@link dev.backup4j.core.Repository#at}), and the operations it starts: {@link dev.backup4j.core.BackupCommand}
  * ({@code repo.backup()}, run on the calling thread or started in the background as a
- * {@link dev.backup4j.core.RunningBackup}) and {@link dev.backup4j.core.RestoreCommand} ({@code repo.restore(..)}),
- * with their results ({@link dev.backup4j.core.BackupResult}, {@link dev.backup4j.core.RestoreResult}) and progress
- * ({@link dev.backup4j.core.BackupListener}, {@link dev.backup4j.core.BackupStatus}). Maintenance (forget, prune,
+ * {@link dev.backup4j.core.backup.RunningBackup}) and {@link dev.backup4j.core.RestoreCommand} ({@code repo.restore(..)}),
+ * with their results ({@link dev.backup4j.core.backup.BackupResult}, {@link dev.backup4j.core.RestoreResult}) and progress
+ * ({@link dev.backup4j.core.backup.BackupListener}, {@link dev.backup4j.core.backup.BackupStatus}). Maintenance (forget, prune,
  * check, copy, locks) is in {@code maintenance}, browsing a snapshot in {@code browse}, planned restores in
  * {@code restore}, sources in {@code snapshot}, storage in {@code backend}, and the exceptions in {@code common}.
  *

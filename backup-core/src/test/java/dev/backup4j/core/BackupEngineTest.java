@@ -10,6 +10,9 @@ import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.ForwardingBackend;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backup.BackupListener;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.BackupStatus;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.snapshot.LocalSourceOptions;
@@ -353,7 +356,7 @@ class BackupEngineTest {
         try (Repository repo = init()) {
             BackupResult r = repo.backup().path(src).path(missing).listener(new BackupListener() {
                 @Override
-                public void onStatus(dev.backup4j.core.BackupStatus status) {
+                public void onStatus(dev.backup4j.core.backup.BackupStatus status) {
                 }
 
                 @Override

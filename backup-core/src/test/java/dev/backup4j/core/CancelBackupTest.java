@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.maintenance.Locks;

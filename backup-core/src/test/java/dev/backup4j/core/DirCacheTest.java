@@ -13,6 +13,7 @@ import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.ForwardingBackend;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.index.IndexFile;

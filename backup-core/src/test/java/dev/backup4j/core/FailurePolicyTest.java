@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backup.BackupListener;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.BackupStatus;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.snapshot.FailurePolicy;
 import dev.backup4j.core.snapshot.SnapshotSource;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.snapshot.Snapshot;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backup.BackupResult;
+import dev.backup4j.core.backup.RunningBackup;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.testing.Restic;

@@ -3,12 +3,12 @@ package dev.backup4j.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.RestoreResult;
 import dev.backup4j.core.backend.Backend;
-import dev.backup4j.core.backend.Handle;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.maintenance.Prune;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.testing.FsFacts;

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.testing.FsFacts;
-import dev.backup4j.core.testing.ResticDifferential;
 import dev.backup4j.core.testing.Restic;
+import dev.backup4j.core.testing.ResticDifferential;
 import dev.backup4j.core.testing.SampleTrees;
 import dev.backup4j.core.testing.TreeDigest;
 import java.nio.file.Files;

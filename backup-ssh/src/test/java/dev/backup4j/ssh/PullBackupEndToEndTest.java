@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.snapshot.SourceFailedException;
 import dev.backup4j.core.testing.TreeDigest;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.backup4j.core.browse;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.index.Index;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.OpenRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ContentStream extends InputStream {
     private static final byte[] NONE = new byte[0];
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private final List<Id> blobs;
     private final String path;
     private int next;
@@ -25,7 +25,7 @@ final class ContentStream extends InputStream {
     private int pos;
     private boolean closed;
 
-    ContentStream(Repository repo, List<Id> blobs, String path) {
+    ContentStream(OpenRepository repo, List<Id> blobs, String path) {
         this.repo = repo;
         this.blobs = blobs;
         this.path = path;

@@ -1,9 +1,9 @@
 package dev.backup4j.core.browse;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.NoSuchPathException;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.restore.SnapshotSelector;
 import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
@@ -48,7 +48,7 @@ import java.util.function.Consumer;
 public final class SnapshotBrowser {
     private static final int CACHED_TREES = 64;
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private final Snapshot snapshot;
     private final Map<Id, Tree> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -59,7 +59,7 @@ public final class SnapshotBrowser {
         }
     };
 
-    private SnapshotBrowser(Repository repo, Snapshot snapshot) {
+    private SnapshotBrowser(OpenRepository repo, Snapshot snapshot) {
         this.repo = repo;
         this.snapshot = snapshot;
     }
@@ -69,14 +69,14 @@ public final class SnapshotBrowser {
      *
      * @throws dev.backup4j.core.common.NoSuchSnapshotException if none matches
      */
-    public static SnapshotBrowser open(Repository repo, SnapshotSelector selector) throws IOException {
+    public static SnapshotBrowser open(OpenRepository repo, SnapshotSelector selector) throws IOException {
         Objects.requireNonNull(repo, "repo");
         Objects.requireNonNull(selector, "selector");
         return new SnapshotBrowser(repo, selector.select(repo.snapshots()).snapshot());
     }
 
     /** A browser over a snapshot already loaded (saved, with an id) from {@code repo}. */
-    public static SnapshotBrowser of(Repository repo, Snapshot snapshot) {
+    public static SnapshotBrowser of(OpenRepository repo, Snapshot snapshot) {
         Objects.requireNonNull(repo, "repo");
         Objects.requireNonNull(snapshot, "snapshot").requireId();
         return new SnapshotBrowser(repo, snapshot);

@@ -1,11 +1,11 @@
 package dev.backup4j.core.browse;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
-import dev.backup4j.core.index.Index;
 import dev.backup4j.core.index.Index.BlobKey;
+import dev.backup4j.core.index.Index;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -137,19 +137,19 @@ public final class SnapshotDiff {
         }
     }
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private final Snapshot from;
     private final Snapshot to;
     private Boolean metadata;
 
-    private SnapshotDiff(Repository repo, Snapshot from, Snapshot to) {
+    private SnapshotDiff(OpenRepository repo, Snapshot from, Snapshot to) {
         this.repo = repo;
         this.from = from;
         this.to = to;
     }
 
     /** A diff from snapshot {@code from} to snapshot {@code to}, both of {@code repo}. */
-    public static SnapshotDiff between(Repository repo, Snapshot from, Snapshot to) {
+    public static SnapshotDiff between(OpenRepository repo, Snapshot from, Snapshot to) {
         return new SnapshotDiff(Objects.requireNonNull(repo, "repo"), Objects.requireNonNull(from, "from"),
                 Objects.requireNonNull(to, "to"));
     }

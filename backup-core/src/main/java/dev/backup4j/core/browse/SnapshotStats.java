@@ -1,11 +1,11 @@
 package dev.backup4j.core.browse;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
-import dev.backup4j.core.index.Index;
 import dev.backup4j.core.index.Index.BlobKey;
+import dev.backup4j.core.index.Index;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -97,16 +97,16 @@ public final class SnapshotStats {
         }
     }
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private Mode mode;
     private final List<Snapshot> snapshots = new ArrayList<>();
 
-    private SnapshotStats(Repository repo) {
+    private SnapshotStats(OpenRepository repo) {
         this.repo = repo;
     }
 
     /** Statistics over snapshots of {@code repo}; the mode defaults to {@link Mode#RESTORE_SIZE}. */
-    public static SnapshotStats of(Repository repo) {
+    public static SnapshotStats of(OpenRepository repo) {
         return new SnapshotStats(Objects.requireNonNull(repo, "repo"));
     }
 

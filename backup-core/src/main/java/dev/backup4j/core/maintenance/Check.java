@@ -1,6 +1,5 @@
 package dev.backup4j.core.maintenance;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
@@ -10,6 +9,7 @@ import dev.backup4j.core.maintenance.CheckResult.AffectedSnapshot;
 import dev.backup4j.core.maintenance.CheckResult.DamagedPack;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.Snapshot;
@@ -56,7 +56,7 @@ public final class Check {
     private static final Pattern BUCKET = Pattern.compile("(\\d+)/(\\d+)");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private boolean readAll;
     private int bucket;
     private int buckets;
@@ -68,7 +68,7 @@ public final class Check {
     private RepositoryLock held;
     private boolean noLock;
 
-    private Check(Repository repo) {
+    private Check(OpenRepository repo) {
         this.repo = repo;
     }
 
@@ -94,7 +94,7 @@ public final class Check {
     }
 
     /** A structure-only check of {@code repo}. */
-    public static Check on(Repository repo) {
+    public static Check on(OpenRepository repo) {
         return new Check(Objects.requireNonNull(repo, "repo"));
     }
 

@@ -1,12 +1,12 @@
 package dev.backup4j.core.maintenance;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.Json;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.Snapshot;
@@ -39,23 +39,23 @@ import java.util.Set;
  * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class Copy {
-    private final Repository src;
-    private Repository dst;
+    private final OpenRepository src;
+    private OpenRepository dst;
     private List<Snapshot> selected;
     private RepositoryLock srcLock;
     private RepositoryLock dstLock;
 
-    private Copy(Repository src) {
+    private Copy(OpenRepository src) {
         this.src = src;
     }
 
     /** Starts a copy from {@code source}. */
-    public static Copy from(Repository source) {
+    public static Copy from(OpenRepository source) {
         return new Copy(Objects.requireNonNull(source, "source"));
     }
 
     /** The destination repository. */
-    public Copy to(Repository destination) {
+    public Copy to(OpenRepository destination) {
         if (dst != null) {
             throw new IllegalStateException("the destination was already set");
         }

@@ -1,8 +1,8 @@
 package dev.backup4j.core.maintenance;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.retention.RetentionDecision;
 import dev.backup4j.retention.RetentionPolicy;
@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * <p>Not thread-safe: configure and run it on one thread; use one per operation.
  */
 public final class Forget {
-    private final Repository repo;
+    private final OpenRepository repo;
     private RetentionPolicy policy;
     private boolean dryRun;
     private Predicate<Snapshot> filter;
@@ -47,12 +47,12 @@ public final class Forget {
     private java.time.Duration keepSomeOlderThan;
     private boolean force;
 
-    private Forget(Repository repo) {
+    private Forget(OpenRepository repo) {
         this.repo = repo;
     }
 
     /** Starts a forget on {@code repo}; a policy is required. */
-    public static Forget on(Repository repo) {
+    public static Forget on(OpenRepository repo) {
         return new Forget(Objects.requireNonNull(repo, "repo"));
     }
 

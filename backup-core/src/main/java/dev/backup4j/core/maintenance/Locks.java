@@ -1,7 +1,6 @@
 package dev.backup4j.core.maintenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
@@ -10,6 +9,7 @@ import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.Json;
 import dev.backup4j.core.common.RepositoryLockedException;
+import dev.backup4j.core.repository.OpenRepository;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class Locks {
     /** restic's pause between writing a lock file and checking for conflicting locks. */
     public static final Duration DEFAULT_CHECK_DELAY = Duration.ofMillis(200);
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private final String hostname;
     private final String username;
     private final long pid;
@@ -91,7 +91,7 @@ public final class Locks {
     }
 
     /** Locks for {@code repo} for this process, with the repository's lock settings (restic's by default). */
-    public static Locks on(Repository repo) {
+    public static Locks on(OpenRepository repo) {
         return builder(repo).build();
     }
 
@@ -129,7 +129,7 @@ public final class Locks {
     }
 
     /** Starts configuring locks for {@code repo} (for tests: host, pid, scheduler, timings). */
-    public static Builder builder(Repository repo) {
+    public static Builder builder(OpenRepository repo) {
         return new Builder(Objects.requireNonNull(repo, "repo"));
     }
 
@@ -440,7 +440,7 @@ public final class Locks {
 
     /** Options for {@link Locks}. Each may be set once. Not thread-safe: configure and build it on one thread. */
     public static final class Builder {
-        private final Repository repo;
+        private final OpenRepository repo;
         private final Set<String> set = new HashSet<>();
         private String hostname;
         private String username;
@@ -452,7 +452,7 @@ public final class Locks {
         private ScheduledExecutorService scheduler;
         private boolean ignoreStale;
 
-        private Builder(Repository repo) {
+        private Builder(OpenRepository repo) {
             this.repo = repo;
             this.waitBeforeCheck = repo.lockCheckDelay();
         }

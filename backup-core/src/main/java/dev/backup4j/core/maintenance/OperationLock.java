@@ -1,6 +1,6 @@
 package dev.backup4j.core.maintenance;
 
-import dev.backup4j.core.Repository;
+import dev.backup4j.core.repository.OpenRepository;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * that reads the repository holds a shared lock (backup, restore, dump, check, copy, listing a snapshot's files), and
  * every one that deletes an exclusive one (forget, prune, removing a key), as restic locks its commands. A prune
  * therefore never deletes a pack that a backup in another process or another {@code Repository} instance is writing:
- * one of the two finds the other's lock and backs off (or waits, with {@link Repository.Opener#lockWait}).
+ * one of the two finds the other's lock and backs off (or waits, with {@link dev.backup4j.core.Repository.Opener#lockWait}).
  *
  * <p>An operation takes its own lock unless the caller passes one it holds ({@code .lock(held)} on each operation's
  * builder), which it then neither confirms twice nor releases; an exclusive operation refuses a shared lock. Read-only
@@ -33,7 +33,7 @@ public final class OperationLock implements AutoCloseable {
      * @throws dev.backup4j.core.common.RepositoryLockedException if an exclusive lock is held and still is after the
      *     repository's lock wait
      */
-    public static OperationLock shared(Repository repo, Optional<RepositoryLock> held) throws IOException {
+    public static OperationLock shared(OpenRepository repo, Optional<RepositoryLock> held) throws IOException {
         Objects.requireNonNull(repo, "repo");
         OperationLock l = held.isPresent() ? new OperationLock(held.get(), false)
                 : new OperationLock(Locks.on(repo).acquireUnconfirmed(false, repo.lockWait()), true);
@@ -42,7 +42,7 @@ public final class OperationLock implements AutoCloseable {
     }
 
     /** Under the lock, the index as the repository has it now (another process may have pruned since it loaded). */
-    private static void refresh(Repository repo, OperationLock l) throws IOException {
+    private static void refresh(OpenRepository repo, OperationLock l) throws IOException {
         try {
             repo.refreshIndex();
         } catch (IOException | RuntimeException e) {
@@ -59,7 +59,7 @@ public final class OperationLock implements AutoCloseable {
      * @throws dev.backup4j.core.common.RepositoryLockedException if another lock is held and still is after the
      *     repository's lock wait
      */
-    public static OperationLock exclusive(Repository repo, Optional<RepositoryLock> held) throws IOException {
+    public static OperationLock exclusive(OpenRepository repo, Optional<RepositoryLock> held) throws IOException {
         Objects.requireNonNull(repo, "repo");
         if (held.isPresent()) {
             if (!held.get().exclusive()) {

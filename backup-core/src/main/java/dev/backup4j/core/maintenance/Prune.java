@@ -1,6 +1,5 @@
 package dev.backup4j.core.maintenance;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
@@ -12,6 +11,7 @@ import dev.backup4j.core.index.IndexFile;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackWriter;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.Snapshot;
@@ -58,19 +58,19 @@ import org.slf4j.LoggerFactory;
 public final class Prune {
     private static final Logger LOG = LoggerFactory.getLogger(Prune.class);
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private double maxUnusedPercent = 5;
     private long maxUnusedBytes = -1;
     private boolean dryRun;
     private RepositoryLock held;
     private final Set<String> set = new HashSet<>();
 
-    private Prune(Repository repo) {
+    private Prune(OpenRepository repo) {
         this.repo = repo;
     }
 
     /** A prune of {@code repo} with restic's defaults ({@code --max-unused 5%}). */
-    public static Prune on(Repository repo) {
+    public static Prune on(OpenRepository repo) {
         return new Prune(Objects.requireNonNull(repo, "repo"));
     }
 

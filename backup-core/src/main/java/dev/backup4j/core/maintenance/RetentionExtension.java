@@ -1,11 +1,11 @@
 package dev.backup4j.core.maintenance;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
 import dev.backup4j.core.backend.RetentionLocked;
 import dev.backup4j.core.common.Id;
+import dev.backup4j.core.repository.OpenRepository;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +25,12 @@ import java.util.Set;
  * }</pre>
  */
 public final class RetentionExtension {
-    private final Repository repo;
+    private final OpenRepository repo;
     private RepositoryLock held;
     private java.util.Collection<Id> snapshots;
     private boolean data = true;
 
-    private RetentionExtension(Repository repo) {
+    private RetentionExtension(OpenRepository repo) {
         this.repo = repo;
     }
 
@@ -59,7 +59,7 @@ public final class RetentionExtension {
     }
 
     /** An extension for {@code repo}; a no-op unless its backend has retention dates. */
-    public static RetentionExtension of(Repository repo) {
+    public static RetentionExtension of(OpenRepository repo) {
         return new RetentionExtension(java.util.Objects.requireNonNull(repo, "repo"));
     }
 

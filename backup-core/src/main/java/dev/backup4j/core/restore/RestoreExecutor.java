@@ -1,6 +1,5 @@
 package dev.backup4j.core.restore;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.Handle;
@@ -9,6 +8,7 @@ import dev.backup4j.core.common.Id;
 import dev.backup4j.core.maintenance.OperationLock;
 import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import java.io.IOException;
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class RestoreExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreExecutor.class);
 
-    private final Repository repo;
+    private final OpenRepository repo;
     /** Readers asked for; 0: {@link #defaultThreads}. */
     private int threads;
     private RestoreListener listener = RestoreListener.NONE;
@@ -62,12 +62,12 @@ public final class RestoreExecutor {
     private boolean noLock;
     private final Set<String> set = new HashSet<>();
 
-    private RestoreExecutor(Repository repo) {
+    private RestoreExecutor(OpenRepository repo) {
         this.repo = repo;
     }
 
     /** An executor reading from {@code repo}. */
-    public static RestoreExecutor of(Repository repo) {
+    public static RestoreExecutor of(OpenRepository repo) {
         return new RestoreExecutor(Objects.requireNonNull(repo, "repo"));
     }
 

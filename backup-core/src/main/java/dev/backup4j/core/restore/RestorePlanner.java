@@ -1,6 +1,5 @@
 package dev.backup4j.core.restore;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.index.Index;
@@ -8,6 +7,7 @@ import dev.backup4j.core.maintenance.OperationLock;
 import dev.backup4j.core.maintenance.RepositoryLock;
 import dev.backup4j.core.pack.BlobType;
 import dev.backup4j.core.pack.PackedBlob;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.FileNames;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -52,7 +52,7 @@ public final class RestorePlanner {
     /** Ranges are not merged beyond this size, to bound a reader's memory. */
     static final int MAX_RANGE = 8 * 1024 * 1024;
 
-    private final Repository repo;
+    private final OpenRepository repo;
     private final SnapshotSelector selector;
     private String subPath = "/";
     private final List<String> includes = new ArrayList<>();
@@ -65,13 +65,13 @@ public final class RestorePlanner {
     private boolean noLock;
     private final Set<String> set = new HashSet<>();
 
-    private RestorePlanner(Repository repo, SnapshotSelector selector) {
+    private RestorePlanner(OpenRepository repo, SnapshotSelector selector) {
         this.repo = repo;
         this.selector = selector;
     }
 
     /** A planner for the snapshot {@code selector} chooses in {@code repo}. */
-    public static RestorePlanner of(Repository repo, SnapshotSelector selector) {
+    public static RestorePlanner of(OpenRepository repo, SnapshotSelector selector) {
         return new RestorePlanner(Objects.requireNonNull(repo, "repo"), Objects.requireNonNull(selector, "selector"));
     }
 
@@ -81,7 +81,7 @@ public final class RestorePlanner {
      *
      * @throws IllegalArgumentException if the snapshot part is not {@code latest} or hex digits
      */
-    public static RestorePlanner parse(Repository repo, String spec) {
+    public static RestorePlanner parse(OpenRepository repo, String spec) {
         Objects.requireNonNull(spec, "spec");
         int colon = spec.indexOf(':');
         RestorePlanner p = of(repo, SnapshotSelector.parse(colon < 0 ? spec : spec.substring(0, colon)));

@@ -1,10 +1,10 @@
 package dev.backup4j.core.restore;
 
-import dev.backup4j.core.Repository;
 import dev.backup4j.core.common.CorruptDataException;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.common.NoSuchPathException;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.OpenRepository;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
 import dev.backup4j.core.snapshot.Snapshot;
@@ -37,7 +37,7 @@ public final class SnapshotDump {
      * @throws NoSuchPathException if the path is not in the snapshot, or is neither a file nor a directory
      * @throws CorruptDataException if a blob is damaged
      */
-    public static NodeType write(Repository repo, SnapshotSelector selector, String path, OutputStream out)
+    public static NodeType write(OpenRepository repo, SnapshotSelector selector, String path, OutputStream out)
             throws IOException {
         Objects.requireNonNull(repo, "repo");
         Objects.requireNonNull(out, "out");
@@ -48,7 +48,7 @@ public final class SnapshotDump {
         }
     }
 
-    private static NodeType writeLocked(Repository repo, SnapshotSelector selector, String path, OutputStream out,
+    private static NodeType writeLocked(OpenRepository repo, SnapshotSelector selector, String path, OutputStream out,
             dev.backup4j.core.maintenance.RepositoryLock lock) throws IOException {
         Snapshot snap = selector.select(repo.snapshots()).snapshot();
         String p = path.startsWith("/") ? path : "/" + path;
@@ -94,7 +94,7 @@ public final class SnapshotDump {
         return NodeType.DIR;
     }
 
-    private static Node find(Repository repo, Snapshot snap, String path) throws IOException {
+    private static Node find(OpenRepository repo, Snapshot snap, String path) throws IOException {
         Id tree = snap.tree();
         Node found = null;
         String where = "";

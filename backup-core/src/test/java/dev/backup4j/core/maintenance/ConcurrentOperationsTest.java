@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.RestoreResult;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.common.RepositoryLockedException;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.testing.Restic;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backends;
 import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.backend.StagingBackend;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.crypto.KdfParams;
 import dev.backup4j.core.snapshot.SnapshotSources;
 import dev.backup4j.core.testing.Restic;

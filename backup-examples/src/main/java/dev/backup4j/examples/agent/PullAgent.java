@@ -1,9 +1,9 @@
 package dev.backup4j.examples.agent;
 
 import dev.backup4j.core.BackupCommand;
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backend;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.maintenance.Forget;
 import dev.backup4j.core.maintenance.ForgetResult;
 import dev.backup4j.core.maintenance.Locks;

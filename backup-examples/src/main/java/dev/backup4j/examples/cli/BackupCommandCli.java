@@ -2,8 +2,8 @@ package dev.backup4j.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backup4j.core.BackupCommand;
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
+import dev.backup4j.core.backup.BackupResult;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

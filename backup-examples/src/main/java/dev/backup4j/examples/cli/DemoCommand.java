@@ -1,9 +1,9 @@
 package dev.backup4j.examples.cli;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.RestoreResult;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.PrintWriter;

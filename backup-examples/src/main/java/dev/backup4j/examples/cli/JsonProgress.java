@@ -2,8 +2,8 @@ package dev.backup4j.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backup4j.core.BackupListener;
-import dev.backup4j.core.BackupStatus;
+import dev.backup4j.core.backup.BackupListener;
+import dev.backup4j.core.backup.BackupStatus;
 import dev.backup4j.core.common.Json;
 import java.io.PrintWriter;
 

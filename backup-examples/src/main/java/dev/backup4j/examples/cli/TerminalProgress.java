@@ -1,7 +1,7 @@
 package dev.backup4j.examples.cli;
 
-import dev.backup4j.core.BackupListener;
-import dev.backup4j.core.BackupStatus;
+import dev.backup4j.core.backup.BackupListener;
+import dev.backup4j.core.backup.BackupStatus;
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.crypto.KdfParams;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -3,10 +3,10 @@ package dev.backup4j.ops.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.backup4j.core.BackupCommand;
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.FileInfo;
 import dev.backup4j.core.backend.FileType;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.maintenance.Check;
 import dev.backup4j.core.maintenance.CheckResult;
 import dev.backup4j.core.maintenance.Copy;

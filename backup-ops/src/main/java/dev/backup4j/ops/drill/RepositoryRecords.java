@@ -3,8 +3,8 @@ package dev.backup4j.ops.drill;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.browse.SnapshotBrowser;
 import dev.backup4j.core.snapshot.Snapshot;
 import dev.backup4j.core.snapshot.SnapshotSources;

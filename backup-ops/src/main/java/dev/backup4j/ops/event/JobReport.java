@@ -2,7 +2,7 @@ package dev.backup4j.ops.event;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.backup4j.core.BackupResult;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.maintenance.CopyResult;
 
 /**

@@ -1,8 +1,8 @@
 package dev.backup4j.bench;
 
-import dev.backup4j.core.BackupResult;
 import dev.backup4j.core.Repository;
 import dev.backup4j.core.backend.Backends;
+import dev.backup4j.core.backup.BackupResult;
 import dev.backup4j.core.crypto.KdfParams;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

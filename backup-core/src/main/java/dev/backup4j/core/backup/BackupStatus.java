@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * A backup running in the background, from {@link BackupCommand#start()} or {@link BackupCommand#start(
+ * A backup running in the background, from {@link dev.backup4j.core.BackupCommand#start()} or {@link dev.backup4j.core.BackupCommand#start(
  * java.util.concurrent.Executor)}: its result, its progress, and a way to stop it.
  *
  * <p>Cancelling: {@link #cancel()} stops a backup that has not begun to save its snapshot. Files being read are
@@ -98,7 +98,7 @@ public final class RunningBackup {
 
     /**
      * The backup's outcome as a future: completed with the result once the snapshot is saved, or exceptionally
-     * with what {@link BackupCommand#run()} would have thrown, or with a {@link CancellationException}. Cancelling
+     * with what {@link dev.backup4j.core.BackupCommand#run()} would have thrown, or with a {@link CancellationException}. Cancelling
      * this future cancels the backup as {@link #cancel()} does; the future then completes at once, while the backup
      * still stops and cleans up: {@link #await()} waits for that. The same future on every call.
      */
@@ -111,7 +111,7 @@ public final class RunningBackup {
      *
      * @throws CancellationException if it was cancelled (no snapshot was saved)
      * @throws InterruptedException if the waiting thread is interrupted (the backup goes on)
-     * @throws IOException what {@link BackupCommand#run()} would have thrown: {@code SourceFailedException},
+     * @throws IOException what {@link dev.backup4j.core.BackupCommand#run()} would have thrown: {@code SourceFailedException},
      *     {@code RepositoryLockedException}, a failure to write the repository, ...
      */
     public BackupResult await() throws IOException, InterruptedException {
@@ -204,7 +204,7 @@ public final class RunningBackup {
 
     // ---- for BackupCommand
 
-    /** False if the backup runs in the caller's thread ({@link BackupCommand#run()}). */
+    /** False if the backup runs in the caller's thread ({@link dev.backup4j.core.BackupCommand#run()}). */
     boolean background() {
         return background;
     }
@@ -268,7 +268,7 @@ public final class RunningBackup {
 
     /**
      * What the backup ends with, given the exception it stopped with: a {@link CancellationException} if it was
-     * cancelled; for {@link BackupCommand#run()} on an interrupted thread, an {@link InterruptedIOException};
+     * cancelled; for {@link dev.backup4j.core.BackupCommand#run()} on an interrupted thread, an {@link InterruptedIOException};
      * otherwise {@code e}.
      */
     Throwable outcome(Throwable e) {

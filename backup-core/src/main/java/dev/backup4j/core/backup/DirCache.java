@@ -1,7 +1,10 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
+import dev.backup4j.core.backend.FileInfo;
+import dev.backup4j.core.backend.FileType;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.compress.Zstd;
+import dev.backup4j.core.repository.RepositoryStore;
 import dev.backup4j.core.snapshot.Node;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +76,7 @@ final class DirCache {
     }
 
     /** The folder of one repository's directory caches, if the repository was opened with a cache directory. */
-    static Optional<Path> folder(Repository repo) {
+    static Optional<Path> folder(RepositoryStore repo) {
         return repo.cacheDir().map(d -> d.resolve(repo.config().id()).resolve("dirs"));
     }
 
@@ -86,14 +89,14 @@ final class DirCache {
      * The directories recorded by the backup that made {@code snapshot}, by path; empty if there is no usable cache
      * file for it (the reason is logged).
      */
-    static Optional<Map<String, Entry>> load(Repository repo, Id snapshot, byte[] settings) {
+    static Optional<Map<String, Entry>> load(RepositoryStore repo, Id snapshot, byte[] settings) {
         Optional<Path> folder = folder(repo);
         if (folder.isEmpty()) {
             return Optional.empty();
         }
         Path file = folder.get().resolve(snapshot.toString());
         try {
-            byte[] plain = repo.masterKey().open(Files.readAllBytes(file));
+            byte[] plain = repo.open(Files.readAllBytes(file));
             int rawLength = java.nio.ByteBuffer.wrap(plain).getInt();
             if (rawLength < 0 || rawLength > 1 << 30) {
                 throw new IOException("bad length " + rawLength);
@@ -112,7 +115,7 @@ final class DirCache {
             }
             // listed rather than taken from the loaded index, which may still be loading
             Set<String> indexNow = new java.util.HashSet<>();
-            for (dev.backup4j.core.backend.FileInfo f : repo.backend().list(dev.backup4j.core.backend.FileType.INDEX)) {
+            for (FileInfo f : repo.backend().list(FileType.INDEX)) {
                 indexNow.add(f.name());
             }
             int indexFiles = in.readInt();
@@ -154,7 +157,7 @@ final class DirCache {
      * Writes the directories recorded for {@code snapshot}'s backup and deletes the cache files of snapshots not in
      * {@code keep}. Never fails the backup: a cache that cannot be written is logged and skipped.
      */
-    static void save(Repository repo, Id snapshot, byte[] settings, Map<String, Entry> dirs, Collection<Id> keep) {
+    static void save(RepositoryStore repo, Id snapshot, byte[] settings, Map<String, Entry> dirs, Collection<Id> keep) {
         Optional<Path> folder = folder(repo);
         if (folder.isEmpty()) {
             return;
@@ -188,7 +191,7 @@ final class DirCache {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "tmp-", "");
             try {
-                Files.write(tmp, repo.masterKey().seal(plain));
+                Files.write(tmp, repo.seal(plain));
                 try {
                     Files.move(tmp, dir.resolve(snapshot.toString()), StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
 import dev.backup4j.core.snapshot.Snapshot;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * ({@link VirtualMachineError}: out of memory, stack overflow) are not caught.
  */
 final class SafeBackupListener implements BackupListener {
-    private static final Logger LOG = LoggerFactory.getLogger(BackupCommand.class);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.backup4j.core.BackupCommand");
 
     private final BackupListener listener;
     private final AtomicBoolean logged = new AtomicBoolean();

@@ -1,8 +1,11 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
-import dev.backup4j.core.chunker.ChunkStream;
+import com.google.common.util.concurrent.RateLimiter;
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.pack.BlobType;
+import dev.backup4j.core.repository.BlobStats;
+import dev.backup4j.core.repository.RepositoryStore;
+import dev.backup4j.core.snapshot.ExtendedAttribute;
 import dev.backup4j.core.snapshot.FailurePolicy;
 import dev.backup4j.core.snapshot.Node;
 import dev.backup4j.core.snapshot.NodeType;
@@ -52,17 +55,17 @@ import org.slf4j.LoggerFactory;
 final class Archiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
-    private final Repository repo;
+    final RepositoryStore repo;
     private final PathFilter excludes;
-    private final PathFilter includes;
-    private final boolean force;
-    private final BackupListener listener;
-    private final com.google.common.util.concurrent.RateLimiter readLimit;
-    private final ExecutorService readers;
-    private final ExecutorService blobs;
+    final PathFilter includes;
+    final boolean force;
+    final BackupListener listener;
+    final RateLimiter readLimit;
+    final ExecutorService readers;
+    final ExecutorService blobs;
     private final ExecutorService prefetcher;
-    private final Semaphore fileSlots;
-    private final Semaphore chunkSlots;
+    final Semaphore fileSlots;
+    final Semaphore chunkSlots;
 
     final AtomicLong filesNew = new AtomicLong();
     final AtomicLong filesChanged = new AtomicLong();
@@ -75,35 +78,35 @@ final class Archiver implements AutoCloseable {
     final AtomicLong bytesProcessed = new AtomicLong();
     final AtomicLong filesDone = new AtomicLong();
     /** What this backup added to the repository (other operations on the same instance count in theirs). */
-    final Repository.Stats added = new Repository.Stats();
+    final BlobStats added = new BlobStats();
     final ConcurrentLinkedQueue<BackupResult.BackupError> errors = new ConcurrentLinkedQueue<>();
     final Set<String> current = ConcurrentHashMap.newKeySet();
-    private volatile Throwable fatal;
-    private volatile boolean cancelled;
+    volatile Throwable fatal;
+    volatile boolean cancelled;
     /**
      * Completed at the first failure that ends the backup ({@link #fatal()}) or by {@link #cancel()}, so that a wait
      * for the walk's result ends at once instead of when the files being read are done.
      */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** The sources' streams being read, so that a cancel can close one whose read blocks. */
-    private final Set<InputStream> open = ConcurrentHashMap.newKeySet();
+    final Set<InputStream> open = ConcurrentHashMap.newKeySet();
     /**
      * Directories with an entry that was stored although an error was reported for it (content of another size
      * than declared, extended attributes unreadable): such a directory gets no directory-cache fingerprint, so the
      * entry is looked at again next time.
      */
-    private final Set<String> storedWithError = ConcurrentHashMap.newKeySet();
+    final Set<String> storedWithError = ConcurrentHashMap.newKeySet();
     // One read buffer per reader thread: allocating (and zeroing) 1 MiB per file dominated a backup of many small files.
-    private final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
-    /** Parent trees being loaded ahead of the walk, by tree id. */
-    private final Map<Id, CompletableFuture<ParentDir>> prefetched = new ConcurrentHashMap<>();
-    private static final int PREFETCH = 4;
+    final ThreadLocal<byte[]> readBuffer = new ThreadLocal<>();
+    private final ParentTrees parents;
+    private final FileSaver files = new FileSaver(this);
+    private final TreeSaver trees = new TreeSaver(this);
     /** The parent snapshot's directory cache by path, or null if there is none to use. */
-    private final Map<String, DirCache.Entry> known;
+    final Map<String, DirCache.Entry> known;
     /** What this backup saw of each directory, for the next one; null if there is no cache directory. */
-    private final DirCache.Recorder recorder;
+    final DirCache.Recorder recorder;
 
-    Archiver(Repository repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
+    Archiver(RepositoryStore repo, int workers, PathFilter excludes, PathFilter includes, boolean force,
             BackupListener listener, long readBytesPerSecond, Map<String, DirCache.Entry> known,
             DirCache.Recorder recorder) {
         this.repo = repo;
@@ -114,11 +117,12 @@ final class Archiver implements AutoCloseable {
         this.force = force;
         this.listener = listener;
         this.readLimit = readBytesPerSecond > 0
-                ? com.google.common.util.concurrent.RateLimiter.create(readBytesPerSecond) : null;
+                ? RateLimiter.create(readBytesPerSecond) : null;
         this.readers = Executors.newFixedThreadPool(workers, daemon("backup-read"));
         this.blobs = Executors.newFixedThreadPool(workers, daemon("backup-blob"));
         // its own thread: queued behind blob work, a prefetched tree would arrive later than the walk loads it
         this.prefetcher = Executors.newSingleThreadExecutor(daemon("backup-prefetch"));
+        this.parents = new ParentTrees(repo, prefetcher, excludes, () -> cancelled);
         this.fileSlots = new Semaphore(4 * workers);
         this.chunkSlots = new Semaphore(2 * workers + 2);
     }
@@ -137,7 +141,7 @@ final class Archiver implements AutoCloseable {
         return Optional.ofNullable(fatal);
     }
 
-    private void fail(Throwable t) {
+    void fail(Throwable t) {
         synchronized (this) {
             if (fatal != null) {
                 return;
@@ -158,9 +162,7 @@ final class Archiver implements AutoCloseable {
         // drained tasks never run: release the file slots they hold, so a walk waiting for one goes on and stops
         fileSlots.release(readers.shutdownNow().size());
         prefetcher.shutdownNow();
-        for (CompletableFuture<ParentDir> f : prefetched.values()) {
-            f.complete(ParentDir.NONE); // a walk waiting for a tree that will never load goes on and stops
-        }
+        parents.cancel();
         for (InputStream in : open) {
             try {
                 in.close();
@@ -208,7 +210,7 @@ final class Archiver implements AutoCloseable {
     }
 
     /** An error of an entry that is stored all the same; its directory gets no cache fingerprint. */
-    private void errorStored(String path, String msg) {
+    void errorStored(String path, String msg) {
         int slash = path.lastIndexOf('/');
         storedWithError.add(slash > 0 ? path.substring(0, slash) : "");
         error(path, msg);
@@ -237,73 +239,12 @@ final class Archiver implements AutoCloseable {
     }
 
     /** A failure at {@code path} of the source {@code src}: of the whole source at its root or if it says so. */
-    private boolean wholeSource(Src src, String path, IOException e) {
+    boolean wholeSource(Src src, String path, IOException e) {
         return e instanceof SourceFailedException || path.equals(src.path());
     }
 
-    private CompletableFuture<Optional<Node>> failedNow() {
+    CompletableFuture<Optional<Node>> failedNow() {
         return CompletableFuture.failedFuture(fatal);
-    }
-
-    /** A parent directory's tree: its id, its nodes, and the nodes by name. */
-    private record ParentDir(Id id, List<Node> nodes, Map<String, Node> byName) {
-        static final ParentDir NONE = new ParentDir(null, List.of(), Map.of());
-    }
-
-    /** Loads a parent directory's tree; none if there is no parent or its tree cannot be read. */
-    private ParentDir parentDir(Optional<Node> parentDir) {
-        Id id = subtreeOf(parentDir.orElse(null));
-        if (id == null) {
-            return ParentDir.NONE;
-        }
-        CompletableFuture<ParentDir> ahead = prefetched.remove(id);
-        return ahead != null ? ahead.join() : loadParentDir(id);
-    }
-
-    private static Id subtreeOf(Node n) {
-        return n == null || n.type() != NodeType.DIR ? null : n.subtree().orElse(null);
-    }
-
-    private ParentDir loadParentDir(Id id) {
-        try {
-            List<Node> nodes = repo.loadTree(id).nodes();
-            Map<String, Node> m = new HashMap<>(nodes.size() * 4 / 3 + 1);
-            for (Node n : nodes) {
-                m.put(n.name(), n);
-            }
-            return new ParentDir(id, nodes, m);
-        } catch (IOException | RuntimeException e) {
-            if (!cancelled) {
-                LOG.info("parent tree unreadable, backing up without it: {}", e.getMessage());
-            }
-            return ParentDir.NONE;
-        }
-    }
-
-    /**
-     * Starts loading the parent trees of the next {@link #PREFETCH} subdirectories after {@code from}, so that the
-     * walk (one thread, depth first) finds them decoded when it gets there. At most that many per directory on the
-     * walk's path are held, whatever the size of the tree.
-     */
-    private void prefetch(List<SourceEntry> entries, Map<String, Node> old, int from, String path) {
-        if (old.isEmpty()) {
-            return;
-        }
-        int started = 0;
-        for (int i = from; i < entries.size() && started < PREFETCH; i++) {
-            SourceEntry c = entries.get(i);
-            if (c.metadata().type() != NodeType.DIR) {
-                continue;
-            }
-            started++;
-            Id id = subtreeOf(old.get(c.metadata().name()));
-            if (id != null && excludes.matches(path + "/" + c.metadata().name())) {
-                continue;
-            }
-            if (id != null && !prefetched.containsKey(id)) {
-                prefetchTree(id);
-            }
-        }
     }
 
     /** True if the parent snapshot's directory cache is in use. */
@@ -319,7 +260,7 @@ final class Archiver implements AutoCloseable {
 
     /** Loads a parent directory's entries by name; empty if the parent tree cannot be read. */
     Map<String, Node> parentEntries(Optional<Node> parentDir) {
-        return parentDir(parentDir).byName();
+        return parents.parentDir(parentDir).byName();
     }
 
     /**
@@ -349,7 +290,7 @@ final class Archiver implements AutoCloseable {
                 if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
                     yield CompletableFuture.completedFuture(Optional.empty());
                 }
-                yield archiveFile(e, path, meta, parent, src);
+                yield files.archiveFile(e, path, meta, parent, src);
             }
             default -> {
                 if (!includes.isEmpty() && !includes.matchesOrUnder(path)) {
@@ -384,7 +325,7 @@ final class Archiver implements AutoCloseable {
         if (known != null) {
             return archiveDirCached(entries, clean, path, dirMeta, parent, src);
         }
-        ParentDir parentTree = parentDir(parent);
+        ParentTrees.ParentDir parentTree = parents.parentDir(parent);
         Map<String, Node> old = parentTree.byName();
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(entries.size());
         List<Node> inputs = new ArrayList<>(entries.size());
@@ -392,7 +333,7 @@ final class Archiver implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             SourceEntry c = entries.get(i);
             if (c.metadata().type() == NodeType.DIR) {
-                prefetch(entries, old, i, path);
+                parents.prefetch(entries, old, i, path);
             }
             String cn = c.metadata().name();
             String cp = path + "/" + cn;
@@ -408,13 +349,13 @@ final class Archiver implements AutoCloseable {
         if (!old.isEmpty()) {
             // parent trees loaded ahead for entries that were left out (excluded, unsafe, no longer directories)
             for (SourceEntry c : entries) {
-                Id id = c.metadata().type() == NodeType.DIR ? subtreeOf(old.get(c.metadata().name())) : null;
+                Id id = c.metadata().type() == NodeType.DIR ? ParentTrees.subtreeOf(old.get(c.metadata().name())) : null;
                 if (id != null) {
-                    prefetched.remove(id);
+                    parents.forget(id);
                 }
             }
         }
-        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, null);
+        return trees.finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, null);
     }
 
     private static final int KEEP = 0;
@@ -469,7 +410,7 @@ final class Archiver implements AutoCloseable {
         byte[] local = DirCache.Fingerprint.local(inputs);
         boolean reusable = clean && was != null && was.matchesLocal(local);
         if (!reusable && was != null) {
-            prefetchTree(was.tree());
+            parents.prefetchTree(was.tree());
         }
         List<CompletableFuture<Optional<Node>>> children = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
@@ -479,7 +420,7 @@ final class Archiver implements AutoCloseable {
                         cachedParent(paths.get(i), c.metadata().name()), src);
                 if (reusable && (!f.isDone() || f.isCompletedExceptionally())) {
                     reusable = false; // a subdirectory changed: so does this directory's tree
-                    prefetchTree(was.tree());
+                    parents.prefetchTree(was.tree());
                 }
                 children.add(f);
             } else {
@@ -495,10 +436,10 @@ final class Archiver implements AutoCloseable {
             }
             byte[] full = DirCache.Fingerprint.full(local, subdirs);
             if (was.matches(full)) {
-                return reuse(path, dirMeta, kept, paths, children, subdirs.size(), local, full, was.tree());
+                return trees.reuse(path, dirMeta, kept, paths, children, subdirs.size(), local, full, was.tree());
             }
         }
-        ParentDir parentTree = parentDir(parent);
+        ParentTrees.ParentDir parentTree = parents.parentDir(parent);
         Map<String, Node> old = parentTree.byName();
         for (int i = 0; i < kept.size(); i++) {
             if (children.get(i) == null) {
@@ -507,256 +448,7 @@ final class Archiver implements AutoCloseable {
                         Optional.ofNullable(old.get(c.metadata().name())), src));
             }
         }
-        return finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, local);
-    }
-
-    /** Starts loading a parent tree on the prefetch thread, unless it is loading already. */
-    private void prefetchTree(Id id) {
-        prefetched.computeIfAbsent(id, k -> {
-            try {
-                return CompletableFuture.supplyAsync(() -> loadParentDir(k), prefetcher);
-            } catch (RejectedExecutionException e) {
-                return CompletableFuture.completedFuture(ParentDir.NONE); // cancelled: the walk stops anyway
-            }
-        });
-    }
-
-    /** A directory reused from the cache: its entries are counted as unchanged and the recorded tree is its tree. */
-    private CompletableFuture<Optional<Node>> reuse(String path, Node dirMeta, List<SourceEntry> kept,
-            List<String> paths, List<CompletableFuture<Optional<Node>>> children, int subdirs, byte[] local,
-            byte[] full, Id tree) {
-        int nonDirs = 0;
-        for (int i = 0; i < kept.size(); i++) {
-            if (children.get(i) == null) {
-                Node n = kept.get(i).metadata();
-                if (n.type() == NodeType.FILE) {
-                    filesUnmodified.incrementAndGet();
-                    filesDone.incrementAndGet();
-                    bytesProcessed.addAndGet(n.size());
-                    listener.onFileDone(paths.get(i), n.size(), true);
-                } else {
-                    others.incrementAndGet();
-                }
-                nonDirs++;
-            }
-        }
-        if (nonDirs + subdirs == 0 && !includes.isEmpty() && !includes.matchesOrUnder(path)) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        dirsUnmodified.incrementAndGet();
-        recorder.put(path, local, full, tree);
-        return CompletableFuture.completedFuture(Optional.of(
-                dirMeta.toBuilder().subtree(tree).size(0).content(List.of()).build()));
-    }
-
-    /**
-     * Once a directory's children are done: its tree (the parent's, if nothing changed), its node for the tree above,
-     * and its entry for the next backup's directory cache. {@code inputs} holds each child's metadata as listed;
-     * {@code local} is their fingerprint if already computed, else null.
-     */
-    private CompletableFuture<Optional<Node>> finishDir(String path, Node dirMeta, Optional<Node> parent,
-            ParentDir parentTree, List<CompletableFuture<Optional<Node>>> children, List<Node> inputs,
-            boolean cleanSoFar, byte[] local) {
-        return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
-            List<Node> nodes = new ArrayList<>(children.size());
-            List<Node> subdirs = new ArrayList<>();
-            boolean clean = cleanSoFar;
-            for (int i = 0; i < children.size(); i++) {
-                Optional<Node> n = children.get(i).join();
-                n.ifPresent(nodes::add);
-                if (inputs.get(i).type() != NodeType.DIR) {
-                    clean &= n.isPresent(); // an entry other than a directory is left out only after an error
-                } else {
-                    n.ifPresent(subdirs::add);
-                }
-            }
-            clean &= !storedWithError.remove(path);
-            if (!includes.isEmpty() && nodes.isEmpty() && !includes.matchesOrUnder(path)) {
-                return Optional.<Node>empty();
-            }
-            Tree tree = new Tree(nodes);
-            Id subtree;
-            try {
-                // an unchanged directory keeps its parent's tree blob: no need to encode and hash it again
-                subtree = parentTree.id() != null && tree.nodes().equals(parentTree.nodes())
-                        ? parentTree.id() : repo.saveTree(tree, added);
-            } catch (IOException ex) {
-                fail(ex);
-                throw new UncheckedIOException(ex);
-            }
-            if (recorder != null) {
-                if (clean) {
-                    byte[] lp = local != null ? local : DirCache.Fingerprint.local(inputs);
-                    recorder.put(path, lp, DirCache.Fingerprint.full(lp, subdirs), subtree);
-                } else {
-                    recorder.put(path, null, null, subtree);
-                }
-            }
-            if (parent.isEmpty()) {
-                dirsNew.incrementAndGet();
-            } else if (parent.get().subtree().equals(Optional.of(subtree))) {
-                dirsUnmodified.incrementAndGet();
-            } else {
-                dirsChanged.incrementAndGet();
-            }
-            return Optional.of(dirMeta.toBuilder().subtree(subtree).size(0).content(List.of()).build());
-        }, blobs);
-    }
-
-    private boolean unchanged(Node now, Node old) {
-        if (force || old.type() != NodeType.FILE || now.size() != old.size()
-                || !now.mtime().toInstant().equals(old.mtime().toInstant())
-                || !now.ctime().toInstant().equals(old.ctime().toInstant())
-                || (now.inode() != 0 && old.inode() != 0 && now.inode() != old.inode())) {
-            return false;
-        }
-        for (Id id : old.content()) {
-            if (!repo.index().has(BlobType.DATA, id)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private CompletableFuture<Optional<Node>> archiveFile(SourceEntry e, String path, Node meta, Optional<Node> parent,
-            Src src) throws InterruptedException {
-        if (parent.isPresent() && unchanged(meta, parent.get())) {
-            filesUnmodified.incrementAndGet();
-            filesDone.incrementAndGet();
-            bytesProcessed.addAndGet(parent.get().size());
-            listener.onFileDone(path, parent.get().size(), true);
-            // an unchanged status change time means unchanged extended attributes: the parent's are kept
-            return CompletableFuture.completedFuture(Optional.of(meta.toBuilder().content(parent.get().content())
-                    .size(parent.get().size()).extendedAttributes(parent.get().extendedAttributes()).build()));
-        }
-        fileSlots.acquire();
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return readFile(e, path, meta, parent.isPresent(), src);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new CompletionException(ex);
-                } finally {
-                    fileSlots.release();
-                }
-            }, readers);
-        } catch (RejectedExecutionException ex) {
-            fileSlots.release(); // cancelled meanwhile: the readers take no more work
-            return failedNow();
-        }
-    }
-
-    private Optional<Node> readFile(SourceEntry e, String path, Node meta, boolean hadParent, Src src)
-            throws InterruptedException {
-        if (fatal != null) {
-            throw new CompletionException(fatal);
-        }
-        current.add(path);
-        try {
-            InputStream raw;
-            try {
-                raw = e.open();
-            } catch (IOException ex) {
-                return readFailed(src, path, ex);
-            }
-            open.add(raw);
-            if (cancelled) {
-                closeQuietly(raw); // cancel() may have closed the streams before this one was added
-            }
-            List<CompletableFuture<Id>> ids = new ArrayList<>();
-            long size = 0;
-            try (ChunkStream chunks = repo.chunker().split(new SourceInput(raw, readLimit), readBuffer.get())) {
-                readBuffer.set(chunks.buffer());
-                for (int n; (n = chunks.next()) >= 0; ) {
-                    readBuffer.set(chunks.buffer()); // it may have grown for a large chunk
-                    chunkSlots.acquire();
-                    // an exact copy: under a fixed heap, live memory (chunks in flight) matters more than garbage
-                    byte[] copy = java.util.Arrays.copyOf(chunks.buffer(), n);
-                    final int len = n;
-                    try {
-                        ids.add(CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return repo.saveBlob(BlobType.DATA, copy, 0, len, added);
-                            } catch (IOException ex) {
-                                fail(ex);
-                                throw new UncheckedIOException(ex);
-                            } finally {
-                                chunkSlots.release();
-                            }
-                        }, blobs));
-                    } catch (RejectedExecutionException ex) {
-                        chunkSlots.release(); // the backup ended (cancelled or failed): store nothing more
-                        throw new CompletionException(fatal != null ? fatal : ex);
-                    }
-                    size += n;
-                    bytesRead.addAndGet(n);
-                    bytesProcessed.addAndGet(n);
-                }
-            } catch (SourceReadException ex) {
-                waitQuietly(ids);
-                return readFailed(src, path, (IOException) ex.getCause());
-            } catch (IOException ex) {
-                // a SourceFailedException (a command's exit status, at close), an interrupted read, or closing the
-                // chunk stream failed in a way that is not the source's: all the source's
-                waitQuietly(ids);
-                return readFailed(src, path, ex);
-            } finally {
-                open.remove(raw);
-            }
-            List<Id> content = new ArrayList<>(ids.size());
-            for (CompletableFuture<Id> f : ids) {
-                content.add(f.join());
-            }
-            if (e.declaresSize() && size != meta.size()) {
-                errorStored(path, "declared " + meta.size() + " bytes but " + size
-                        + " were read (changed while being read?); stored as read");
-            }
-            Node after = meta.toBuilder().atime(e.metadata().atime()).extendedAttributes(extendedAttributes(e, path))
-                    .build();
-            (hadParent ? filesChanged : filesNew).incrementAndGet();
-            filesDone.incrementAndGet();
-            listener.onFileDone(path, size, false);
-            return Optional.of(after.toBuilder().content(content).size(size).build());
-        } finally {
-            current.remove(path);
-        }
-    }
-
-    /**
-     * A file that could not be opened or read to its end: its error, or a failure of its source (see
-     * {@link #sourceFailed}), which ends the file's task with the backup's failure.
-     */
-    private Optional<Node> readFailed(Src src, String path, IOException ex) {
-        if (fatal != null) {
-            throw new CompletionException(fatal);
-        }
-        if (wholeSource(src, path, ex)) {
-            if (!sourceFailed(src, path, ex)) {
-                throw new CompletionException(fatal);
-            }
-        } else {
-            error(path, ex);
-        }
-        return Optional.empty();
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the backup is cancelled; closing only unblocks a read
-        }
-    }
-
-    private static void waitQuietly(List<CompletableFuture<Id>> ids) {
-        for (CompletableFuture<Id> f : ids) {
-            try {
-                f.join();
-            } catch (CompletionException ignored) {
-                // the repository failure is recorded as fatal by the task itself
-            }
-        }
+        return trees.finishDir(path, dirMeta, parent, parentTree, children, inputs, clean, local);
     }
 
     private static Node renamed(Node n, String name) {
@@ -767,7 +459,7 @@ final class Archiver implements AutoCloseable {
     }
 
     /** The entry's extended attributes; an error reading them is reported and the entry stored without them. */
-    private List<dev.backup4j.core.snapshot.ExtendedAttribute> extendedAttributes(SourceEntry e, String path) {
+    List<ExtendedAttribute> extendedAttributes(SourceEntry e, String path) {
         try {
             return e.extendedAttributes();
         } catch (IOException ex) {
@@ -804,64 +496,5 @@ final class Archiver implements AutoCloseable {
         }
     }
 
-    /** A failure of the source while reading, as opposed to one of the repository. */
-    static final class SourceReadException extends IOException {
-        private static final long serialVersionUID = 1L;
 
-        SourceReadException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** Tags the source's read failures and applies the read rate limit. */
-    private static final class SourceInput extends FilterInputStream {
-        private final com.google.common.util.concurrent.RateLimiter limit;
-
-        SourceInput(InputStream in, com.google.common.util.concurrent.RateLimiter limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        private IOException tag(IOException e) {
-            if (e instanceof SourceFailedException || e instanceof InterruptedIOException) {
-                return e;
-            }
-            return new SourceReadException(e);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                int b = super.read();
-                if (b >= 0 && limit != null) {
-                    limit.acquire(1);
-                }
-                return b;
-            } catch (IOException e) {
-                throw tag(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                int n = super.read(b, off, limit != null ? Math.min(len, 64 * 1024) : len);
-                if (n > 0 && limit != null) {
-                    limit.acquire(n);
-                }
-                return n;
-            } catch (IOException e) {
-                throw tag(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } catch (IOException e) {
-                throw tag(e);
-            }
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backup4j.core.chunker.Polynomial;

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.repository;
 
 import dev.backup4j.core.common.Id;
 import dev.backup4j.core.crypto.MasterKey;

@@ -1,4 +1,4 @@
-package dev.backup4j.core;
+package dev.backup4j.core.backup;
 
 /**
  * Receives progress of a running backup. Called from the backup's threads: implementations must be thread-safe and
@@ -16,7 +16,7 @@ public interface BackupListener {
     BackupListener NONE = status -> { };
 
     /**
-     * Called at every {@link BackupCommand#statusInterval} (default once a second) while the backup runs, and once at
+     * Called at every {@link dev.backup4j.core.BackupCommand#statusInterval} (default once a second) while the backup runs, and once at
      * the end of a backup that saved its snapshot.
      */
     void onStatus(BackupStatus status);
