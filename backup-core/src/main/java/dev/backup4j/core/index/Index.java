@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntFunction;
 
 /**
  * In-memory map from blob (type and id) to its location, built from the repository's index files and from packs
@@ -119,39 +120,20 @@ public final class Index {
 
     /** Where a blob is stored. */
     public Optional<Location> find(BlobType type, Id id) {
-        byte[] scratch = SCRATCH.get();
-        id.copyTo(scratch, 0);
-        int t = type.ordinal();
-        long a0 = word(scratch, 0);
-        long a1 = word(scratch, 1);
-        long a2 = word(scratch, 2);
-        long a3 = word(scratch, 3);
-        long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                Optional<Location> found = location(findEntry(t, a0, a1, a2, a3), id);
-                if (lock.validate(stamp)) {
-                    return found;
-                }
-            } catch (RuntimeException inconsistent) {
-                // a write was under way: read again under the lock
-            }
-        }
-        stamp = lock.readLock();
-        try {
-            return location(findEntry(t, a0, a1, a2, a3), id);
-        } finally {
-            lock.unlockRead(stamp);
-        }
-    }
-
-    private Optional<Location> location(int e, Id id) {
-        return e < 0 ? Optional.empty()
-                : Optional.of(new Location(packId(packOf[e >>> PAGE_BITS][e & MASK]), blob(e, id)));
+        return read(type, id, e -> e < 0 ? Optional.empty()
+                : Optional.of(new Location(packId(packOf[e >>> PAGE_BITS][e & MASK]), blob(e, id))));
     }
 
     /** True if the blob is stored. */
     public boolean has(BlobType type, Id id) {
+        return read(type, id, e -> e >= 0);
+    }
+
+    /**
+     * What {@code answer} makes of the blob's entry number (-1 if absent): read first without the lock and kept if
+     * no write ran meanwhile, else read again under the read lock.
+     */
+    private <T> T read(BlobType type, Id id, IntFunction<T> answer) {
         byte[] scratch = SCRATCH.get();
         id.copyTo(scratch, 0);
         int t = type.ordinal();
@@ -162,7 +144,7 @@ public final class Index {
         long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                boolean found = findEntry(t, a0, a1, a2, a3) >= 0;
+                T found = answer.apply(findEntry(t, a0, a1, a2, a3));
                 if (lock.validate(stamp)) {
                     return found;
                 }
@@ -172,7 +154,7 @@ public final class Index {
         }
         stamp = lock.readLock();
         try {
-            return findEntry(t, a0, a1, a2, a3) >= 0;
+            return answer.apply(findEntry(t, a0, a1, a2, a3));
         } finally {
             lock.unlockRead(stamp);
         }
