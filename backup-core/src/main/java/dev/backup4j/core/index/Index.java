@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +74,6 @@ public final class Index {
 
     /** Records the blobs of one pack. */
     public void addPack(Id pack, List<PackedBlob> entries) {
-        List<PackedBlob> copy = List.copyOf(entries);
         byte[] scratch = SCRATCH.get();
         long stamp = lock.writeLock();
         try {
@@ -84,10 +82,11 @@ public final class Index {
             long p1 = word(scratch, 1);
             long p2 = word(scratch, 2);
             long p3 = word(scratch, 3);
-            boolean known = findPack(p0, p1, p2, p3) >= 0;
-            int packNo = known ? findPack(p0, p1, p2, p3) : newPack(p0, p1, p2, p3);
+            int found = findPack(p0, p1, p2, p3);
+            boolean known = found >= 0;
+            int packNo = known ? found : newPack(p0, p1, p2, p3);
             int first = this.entries;
-            for (PackedBlob b : copy) {
+            for (PackedBlob b : entries) {
                 b.id().copyTo(scratch, 0);
                 long a0 = word(scratch, 0);
                 long a1 = word(scratch, 1);
@@ -164,11 +163,11 @@ public final class Index {
     public Set<Id> packs() {
         long stamp = lock.readLock();
         try {
-            Set<Id> out = new HashSet<>(Math.max(16, packs * 4 / 3 + 1));
+            Id[] out = new Id[packs];
             for (int p = 0; p < packs; p++) {
-                out.add(packId(p));
+                out[p] = packId(p);
             }
-            return Set.copyOf(out);
+            return Set.of(out);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -184,11 +183,11 @@ public final class Index {
             if (p < 0) {
                 return List.of();
             }
-            List<PackedBlob> out = new ArrayList<>(packCount[p]);
-            for (int e = packFirst[p]; e < packFirst[p] + packCount[p]; e++) {
-                out.add(blob(e, null));
+            PackedBlob[] out = new PackedBlob[packCount[p]];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = blob(packFirst[p] + i, null);
             }
-            return List.copyOf(out);
+            return List.of(out);
         } finally {
             lock.unlockRead(stamp);
         }
